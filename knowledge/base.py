@@ -1,0 +1,241 @@
+"""The knowledge base: every notice loaded, chunked and indexed per locale.
+
+``KnowledgeBase.load()`` reads ``knowledge/notices/<locale>/<slug>.md`` (plus the
+optional ``<slug>.questions.yaml`` beside each) and ``knowledge/lexicon/<lang>.yaml``;
+``ask()`` turns a question into an Outcome: an answer, "did you mean" choices,
+not covered, or small talk.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+
+from knowledge.chunking import chunk
+from knowledge.errors import KnowledgeError
+from knowledge.index import LocaleIndex
+from knowledge.lexicon import Analyzer, load_analyzers
+from knowledge.loader import load_notices, normalise_locale
+from knowledge.model import Match, Notice, Passage, PassageKind
+from knowledge.text import fold, has_cjk, words
+
+log = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_NOTICES = PACKAGE_DIR / "notices"
+DEFAULT_LEXICON = PACKAGE_DIR / "lexicon"
+QUESTIONS_SUFFIX = ".questions.yaml"
+
+# Thresholds on the 0..1 score of knowledge.index; measured on tests/eval (see README).
+ANSWER_MIN_SCORE = 0.55
+SUGGEST_MIN_SCORE = 0.40
+# "Did you mean" when the runner-up is within CLOSE_K * sqrt(top) of the top
+# score (the shape of QnA Maker's active-learning rule), unless the top is sure.
+CLOSE_K = 0.06
+SURE_SCORE = 0.85
+MAX_CHOICES = 3
+
+
+class Verdict(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    NOT_COVERED = "not_covered"
+    SMALL_TALK = "small_talk"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    verdict: Verdict
+    locale: str
+    matches: tuple[Match, ...] = ()
+    small_talk: str | None = None
+
+    @property
+    def best(self) -> Passage | None:
+        return self.matches[0].passage if self.matches else None
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        notices: Sequence[Notice],
+        analyzers: dict[str, Analyzer],
+        alternatives: dict[str, Sequence[str]] | None = None,
+    ) -> None:
+        self.notices = {(n.locale, n.slug): n for n in notices}
+        self.analyzers = analyzers
+        self.passages: dict[str, Passage] = {}
+        by_locale: dict[str, list[Passage]] = {}
+        for notice in notices:
+            for passage in chunk(notice):
+                self.passages[passage.id] = passage
+                by_locale.setdefault(notice.locale, []).append(passage)
+        self.indexes = {
+            locale: LocaleIndex(locale, self.analyzer_for(locale), passages, alternatives)
+            for locale, passages in sorted(by_locale.items())
+        }
+        # Words each locale knows, for telling which language a question is in.
+        self._vocabulary = {
+            locale: frozenset(index.analyzer.lexicon_words) | frozenset(index.vocabulary)
+            for locale, index in self.indexes.items()
+        }
+
+    @classmethod
+    def load(cls, notices_dir: Path = DEFAULT_NOTICES, lexicon_dir: Path = DEFAULT_LEXICON) -> KnowledgeBase:
+        notices = load_notices(notices_dir)
+        analyzers = load_analyzers(lexicon_dir)
+        alternatives: dict[str, list[str]] = {}
+        for notice in notices:
+            alternatives.update(load_alternatives(notice))
+        return cls(notices, analyzers, alternatives)
+
+    # -- locales -------------------------------------------------------------
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(self.indexes)
+
+    def analyzer_for(self, locale: str) -> Analyzer:
+        language = locale.split("-")[0]
+        analyzer = self.analyzers.get(language)
+        if analyzer is None:
+            # A notice in a language with no lexicon still works, on plain words.
+            log.warning("no lexicon for %s: matching its notices without stop words or synonyms", language)
+            analyzer = Analyzer(language, None, [], {}, {})
+            self.analyzers[language] = analyzer
+        return analyzer
+
+    def resolve_locale(self, requested: str | None, default: str) -> str:
+        """Exact locale, else the same language in another region, else the default."""
+        for candidate in (requested, default):
+            if not candidate:
+                continue
+            locale = normalise_locale(candidate.replace("_", "-")) or candidate.strip().lower()
+            if locale in self.indexes:
+                return locale
+            language = locale.split("-")[0].lower()
+            same_language = [l for l in self.indexes if l.split("-")[0] == language]
+            if same_language:
+                return same_language[0]
+        return self.locales[0]
+
+    def detect_locale(self, text: str) -> str | None:
+        """The locale whose language the text is clearly written in, or None.
+
+        Counts the words each language's stop words, lexicon and notices know;
+        a language wins when it has at least two more of them than any other.
+        Kana or kanji mean Japanese.
+        """
+        if has_cjk(text):
+            return next((l for l in self.indexes if l.startswith("ja")), None)
+        tokens = words(fold(text))
+        if not tokens:
+            return None
+        counts = sorted(
+            ((sum(t in vocabulary for t in tokens), locale) for locale, vocabulary in self._vocabulary.items()),
+            key=lambda c: (-c[0], c[1]),
+        )
+        best, runner_up = counts[0], counts[1] if len(counts) > 1 else (0, "")
+        if best[0] >= 2 and best[0] >= runner_up[0] + 2:
+            return best[1]
+        if best[0] >= 1 and runner_up[0] == 0:
+            return best[1]
+        return None
+
+    def choose_locale(self, text: str, client_locale: str | None, default: str) -> str:
+        """The question's own language when clear, else the client's, else the default."""
+        client = self.resolve_locale(client_locale, default)
+        detected = self.detect_locale(text)
+        if detected is None or detected.split("-")[0] == client.split("-")[0]:
+            return client
+        return detected
+
+    # -- passages ------------------------------------------------------------
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return self.passages.get(passage_id)
+
+    def notice_of(self, passage: Passage) -> Notice:
+        return self.notices[(passage.locale, passage.notice)]
+
+    def related(self, passage: Passage) -> list[Passage]:
+        """The other items of the same list (or a list's items)."""
+        if passage.kind == PassageKind.LIST:
+            return [self.passages[c] for c in passage.children]
+        if passage.parent:
+            parent = self.passages[passage.parent]
+            return [self.passages[c] for c in parent.children if c != passage.id]
+        return []
+
+    def notice_passages(self, locale: str, slug: str) -> list[Passage]:
+        return [p for p in self.passages.values() if p.locale == locale and p.notice == slug]
+
+    # -- questions -----------------------------------------------------------
+
+    def search(self, question: str, locale: str, limit: int = 5) -> list[Match]:
+        return self.indexes[locale].search(question, limit)
+
+    def ask(self, question: str, locale: str) -> Outcome:
+        if not words(fold(question)) and not has_cjk(question):
+            return Outcome(Verdict.EMPTY, locale)
+        analyzer = self.indexes[locale].analyzer
+        kind = analyzer.small_talk_kind(question)
+        if kind:
+            return Outcome(Verdict.SMALL_TALK, locale, small_talk=kind)
+        matches = self.search(question, locale)
+        if not matches or not self._on_topic(question, locale, matches[0]):
+            return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
+        top = matches[0]
+        if top.score < SUGGEST_MIN_SCORE:
+            return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
+        close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]
+        # A list and its own items are one answer, not rivals: the list holds them.
+        if top.passage.kind == PassageKind.LIST:
+            close = [m for m in close if m.passage.parent != top.passage.id]
+        if top.score >= ANSWER_MIN_SCORE and (len(close) == 1 or top.score >= SURE_SCORE):
+            return Outcome(Verdict.ANSWER, locale, tuple(matches))
+        choices = close if len(close) > 1 else [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
+        return Outcome(Verdict.SUGGEST, locale, tuple(choices[:MAX_CHOICES]))
+
+    def _on_topic(self, question: str, locale: str, top: Match) -> bool:
+        """A question must name at least one of the notice's concepts that the passage holds.
+
+        Without this, "Quelle heure est-il ?" would match "heures de fin des
+        appels" on one word. Languages without a lexicon have no concepts.
+        """
+        index = self.indexes[locale]
+        if not index.analyzer.phrases and not index.analyzer.substrings:
+            return True
+        return any(slot.surface in top.matched for slot in index.concept_slots(question))
+
+
+def load_alternatives(notice: Notice) -> dict[str, list[str]]:
+    """``<slug>.questions.yaml`` beside the notice: passage key -> questions people ask."""
+    path = notice.path.with_name(notice.slug + QUESTIONS_SUFFIX)
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(path, f"cannot be read ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise KnowledgeError(path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")) from None
+    if not isinstance(data, dict):
+        raise KnowledgeError(path, "expected a mapping of passage keys (p1, l2.3...) to lists of questions")
+    keys = {p.key for p in chunk(notice)}
+    out: dict[str, list[str]] = {}
+    for key, questions in data.items():
+        if str(key) not in keys:
+            raise KnowledgeError(path, f"no passage {key!r} in {notice.path.name} (it has {', '.join(sorted(keys))})")
+        if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+            raise KnowledgeError(path, f"{key}: expected a list of non-empty questions")
+        out[f"{notice.locale}/{notice.slug}#{key}"] = [q.strip() for q in questions]
+    return out

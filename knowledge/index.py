@@ -1,0 +1,177 @@
+"""One search index per locale: passages analysed once, questions scored against them.
+
+Score of a passage for a question (all in 0..1):
+
+    coverage  how much of the question's meaning the passage holds: each slot
+              weighted by its IDF over the locale's passages (a word the notice
+              never uses weighs most, so "partager mon écran" is not covered by
+              "partager"), counted 1.0 in the passage text or its alternative
+              questions, CONTEXT_WEIGHT in an item's lead-in or a list's items;
+    phrasing  the closest alternative question, as a rapidfuzz ratio over the
+              sorted keys (stems and concepts) of both;
+    focus     the share of the passage's own concepts the question asks about,
+              so a general question gets the general passage (the list) and
+              not an item that merely also holds its words;
+    score     = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus.
+
+Words not in the index are first corrected to the nearest indexed word
+(rapidfuzz ratio >= TYPO_CUTOFF), so "urgense" and "pozisione" still match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+from knowledge.lexicon import CONCEPT_PREFIX, INTENT_PREFIX, Analyzer, Slot
+from knowledge.model import Match, Passage, PassageKind
+from knowledge.text import fold, words
+
+CONTEXT_WEIGHT = 0.6
+CHILDREN_WEIGHT = 0.5
+WEAK_WEIGHT = 0.4
+COVERAGE_SHARE = 0.7
+PHRASING_SHARE = 0.2
+FOCUS_SHARE = 0.1
+TYPO_CUTOFF = 80.0
+MIN_TYPO_LENGTH = 4
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedPassage:
+    passage: Passage
+    own: frozenset[str]
+    context: frozenset[str]
+    phrasings: tuple[str, ...]
+    concepts: frozenset[str]
+
+
+class LocaleIndex:
+    def __init__(
+        self,
+        locale: str,
+        analyzer: Analyzer,
+        passages: Sequence[Passage],
+        alternatives: dict[str, Sequence[str]] | None = None,
+    ) -> None:
+        self.locale = locale
+        self.analyzer = analyzer
+        alternatives = alternatives or {}
+        by_id = {p.id: p for p in passages}
+        entries: list[IndexedPassage] = []
+        for passage in passages:
+            questions = list(alternatives.get(passage.id, ()))
+            if passage.kind == PassageKind.LIST:
+                # A list's own words are its lead-in; its items count as context.
+                own = set(analyzer.terms(passage.context))
+                context: set[str] = set()
+                for child in passage.children:
+                    context |= analyzer.terms(by_id[child].text)
+            else:
+                own = set(analyzer.terms(passage.text))
+                context = set(analyzer.terms(passage.context))
+            for question in questions:
+                own |= analyzer.terms(question)
+            phrasings = tuple(self._phrasing(q) for q in questions)
+            concepts = frozenset(k for k in own if k.startswith((CONCEPT_PREFIX, INTENT_PREFIX)))
+            entries.append(
+                IndexedPassage(passage, frozenset(own), frozenset(context - own), phrasings, concepts)
+            )
+        self.entries = tuple(entries)
+        leaves = [e for e in entries if e.passage.kind != PassageKind.LIST]
+        total = len(leaves)
+        df: dict[str, int] = {}
+        for entry in leaves:
+            for term in entry.own | entry.context:
+                df[term] = df.get(term, 0) + 1
+        self.idf = {t: _idf(total, n) for t, n in df.items()}
+        self.unknown_idf = _idf(total, 0)
+        # Words of the notices and the lexicon, for typo correction.
+        vocabulary: set[str] = set(analyzer.lexicon_words)
+        for passage in passages:
+            vocabulary.update(words(fold(passage.text)))
+        for questions in alternatives.values():
+            for question in questions:
+                vocabulary.update(words(fold(question)))
+        self.vocabulary = sorted(w for w in vocabulary if len(w) >= MIN_TYPO_LENGTH and not w.isdigit())
+
+    def _phrasing(self, text: str) -> str:
+        return " ".join(sorted(k for slot in self.analyzer.slots(text) for k in slot.all_keys))
+
+    def corrected(self, slots: Iterable[Slot]) -> list[tuple[Slot, float]]:
+        """Slots with typos mended where the index has a close word; with the similarity."""
+        out: list[tuple[Slot, float]] = []
+        for slot in slots:
+            if any(k in self.idf for k in slot.all_keys) or len(slot.surface) < MIN_TYPO_LENGTH or " " in slot.surface:
+                out.append((slot, 1.0))
+                continue
+            best = process.extractOne(
+                slot.surface, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF
+            )
+            if best is None:
+                out.append((slot, 1.0))
+                continue
+            fixed = self.analyzer.word_slot(best[0])
+            if any(k in self.idf for k in fixed.all_keys):
+                out.append((Slot(slot.surface, fixed.keys, fixed.weak), best[1] / 100.0))
+            else:
+                out.append((slot, 1.0))
+        return out
+
+    def weight(self, slot: Slot) -> float:
+        known = [self.idf[k] for k in slot.keys if k in self.idf] or [
+            self.idf[k] for k in slot.weak if k in self.idf
+        ]
+        # A slot is as telling as its most common key: synonyms are one concept.
+        return min(known) if known else self.unknown_idf
+
+    def search(self, question: str, limit: int = 5) -> list[Match]:
+        slots = self.corrected(self.analyzer.slots(question))
+        if not slots:
+            return []
+        weights = [self.weight(slot) for slot, _ in slots]
+        total = sum(weights)
+        query_phrasing = " ".join(sorted(k for slot, _ in slots for k in slot.all_keys))
+        query_concepts = frozenset(k for slot, _ in slots for k in slot.keys)
+        scored: list[tuple[float, float, int, IndexedPassage, list[str], list[str]]] = []
+        for entry in self.entries:
+            got = 0.0
+            matched: list[str] = []
+            missing: list[str] = []
+            for (slot, similarity), weight in zip(slots, weights, strict=True):
+                if slot.keys & entry.own:
+                    hit = 1.0
+                elif slot.keys & entry.context:
+                    hit = CONTEXT_WEIGHT if entry.passage.kind == PassageKind.ITEM else CHILDREN_WEIGHT
+                elif slot.weak & (entry.own | entry.context):
+                    hit = WEAK_WEIGHT
+                else:
+                    missing.append(slot.surface)
+                    continue
+                got += weight * hit * similarity
+                matched.append(slot.surface)
+            coverage = got / total if total else 0.0
+            phrasing = max(
+                (fuzz.ratio(query_phrasing, p, processor=utils.default_process) / 100.0 for p in entry.phrasings),
+                default=0.0,
+            )
+            focus = len(query_concepts & entry.concepts) / len(entry.concepts) if entry.concepts else 0.0
+            score = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
+            scored.append((score, coverage, entry.passage.order, entry, matched, missing))
+        # Deterministic order: score, then coverage, then the notice's own order.
+        scored.sort(key=lambda s: (-round(s[0], 9), -round(s[1], 9), s[2]))
+        return [
+            Match(entry.passage, round(score, 4), round(coverage, 4), tuple(matched), tuple(missing))
+            for score, coverage, _, entry, matched, missing in scored[:limit]
+            if coverage > 0
+        ]
+
+    def concept_slots(self, question: str) -> list[Slot]:
+        return [slot for slot, _ in self.corrected(self.analyzer.slots(question)) if slot.concepts]
+
+
+def _idf(total: int, df: int) -> float:
+    return math.log(1.0 + (total - df + 0.5) / (df + 0.5))

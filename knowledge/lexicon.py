@@ -1,0 +1,244 @@
+"""Per-language matching data (``lexicon/<language>.yaml``) and the analyzer built on it.
+
+A question is cut into *slots*: one per meaningful word, or one per phrase the
+lexicon knows ("adresse ip", "responsable du traitement"). A slot's keys are the
+stem of its word(s) plus the concept ids (``~location``) of the synonyms it
+matched; a passage covers a slot when it holds any of those keys. Passages go
+through the same analyzer, so synonyms meet in the middle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import Stemmer
+import yaml
+
+from knowledge.errors import KnowledgeError
+from knowledge.text import cjk_grams, fold, latin_words, words
+
+CONCEPT_PREFIX = "~"
+INTENT_PREFIX = "?"
+SMALL_TALK_KINDS = ("greeting", "thanks", "goodbye")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One meaningful unit of a text.
+
+    ``keys`` name it fully (a stem, or the concepts of a known phrase);
+    ``weak`` are the member stems of a phrase, which alone only half match it
+    ("indirizzo" of "indirizzo SIP" is not "indirizzi IP").
+    """
+
+    surface: str
+    keys: frozenset[str]
+    weak: frozenset[str] = frozenset()
+
+    @property
+    def concepts(self) -> frozenset[str]:
+        return frozenset(k for k in self.keys if k.startswith(CONCEPT_PREFIX))
+
+    @property
+    def all_keys(self) -> frozenset[str]:
+        return self.keys | self.weak
+
+
+class Analyzer:
+    """Folding, stop words, stemming and synonym concepts of one language."""
+
+    def __init__(
+        self,
+        language: str,
+        stemmer: str | None,
+        stopwords: Iterable[str],
+        concepts: dict[str, list[str]],
+        small_talk: dict[str, list[str]],
+        source: Path | str = "<memory>",
+        *,
+        segmented: bool = True,
+        intents: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.language = language
+        self.source = Path(source)
+        # Space-separated words; Japanese is matched on substrings and bigrams instead.
+        self.segmented = segmented
+        try:
+            self._stemmer = Stemmer.Stemmer(stemmer) if stemmer else None
+        except KeyError:
+            raise KnowledgeError(self.source, f"unknown Snowball stemmer {stemmer!r}") from None
+        self.stopwords = frozenset(w for entry in stopwords for w in words(fold(str(entry))))
+        self._stems: dict[str, str] = {}
+        # phrase (tuple of stems, or a folded substring for Japanese) -> concept keys
+        self.phrases: dict[tuple[str, ...], set[str]] = {}
+        self.substrings: dict[str, set[str]] = {}
+        # A word listed as it is decides its concepts; stems are the fallback,
+        # since Snowball cuts some unrelated words alike (it: quali/qualità).
+        self.exact: dict[str, set[str]] = {}
+        self.lexicon_words: set[str] = set(self.stopwords)
+        # Concepts are the notice's topics; intents are what a question asks for
+        # ("which ...", "why ..."): they rank passages but do not make a question on topic.
+        named = [(CONCEPT_PREFIX + c, terms) for c, terms in concepts.items()]
+        named += [(INTENT_PREFIX + i, terms) for i, terms in (intents or {}).items()]
+        for key, terms in named:
+            for term in terms:
+                folded = fold(str(term))
+                self.lexicon_words.update(words(folded))
+                if self.segmented:
+                    content = [w for w in words(folded) if w not in self.stopwords]
+                    if len(content) == 1:
+                        self.exact.setdefault(content[0], set()).add(key)
+                    stems = tuple(self.stem(w) for w in content)
+                    if stems:
+                        self.phrases.setdefault(stems, set()).add(key)
+                else:
+                    self.substrings.setdefault(folded, set()).add(key)
+        self.longest_phrase = max((len(p) for p in self.phrases), default=1)
+        self.small_talk = {
+            kind: tuple(sorted({fold(str(t)) for t in small_talk.get(kind, [])}, key=len, reverse=True))
+            for kind in SMALL_TALK_KINDS
+        }
+        for phrases in self.small_talk.values():
+            for phrase in phrases:
+                self.lexicon_words.update(words(phrase))
+
+    @classmethod
+    def from_file(cls, path: Path) -> Analyzer:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KnowledgeError(path, f"cannot be read ({exc})") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise KnowledgeError(path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")) from None
+        if not isinstance(data, dict):
+            raise KnowledgeError(path, "expected a mapping with language, stemmer, stopwords, concepts")
+        language = data.get("language")
+        if not isinstance(language, str) or not language:
+            raise KnowledgeError(path, "no 'language' code")
+        concepts = _mapping_of_lists(path, data, "concepts")
+        intents = _mapping_of_lists(path, data, "intents")
+        small_talk = _mapping_of_lists(path, data, "small_talk")
+        stopwords = data.get("stopwords") or []
+        if not isinstance(stopwords, list):
+            raise KnowledgeError(path, "'stopwords' must be a list")
+        stemmer = data.get("stemmer")
+        if stemmer is not None and not isinstance(stemmer, str):
+            raise KnowledgeError(path, "'stemmer' must be a Snowball language name or null")
+        segmented = data.get("segmented", True)
+        if not isinstance(segmented, bool):
+            raise KnowledgeError(path, "'segmented' must be true or false")
+        return cls(
+            language, stemmer, stopwords, concepts, small_talk, path, segmented=segmented, intents=intents
+        )
+
+    def stem(self, word: str) -> str:
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = self._stemmer.stemWord(word) if self._stemmer and not word.isdigit() else word
+            self._stems[word] = stem
+        return stem
+
+    def slots(self, text: str) -> list[Slot]:
+        folded = fold(text)
+        return self._segmented_slots(folded) if self.segmented else self._unsegmented_slots(folded)
+
+    def terms(self, text: str) -> frozenset[str]:
+        return frozenset(k for slot in self.slots(text) for k in slot.all_keys)
+
+    def word_slot(self, word: str) -> Slot:
+        """The slot of one folded word, as if it were typed alone."""
+        slots = self.slots(word)
+        return slots[0] if slots else Slot(word, frozenset({word}))
+
+    def _segmented_slots(self, folded: str) -> list[Slot]:
+        content = [w for w in words(folded) if w not in self.stopwords]
+        stems = [self.stem(w) for w in content]
+        slots: list[Slot] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self.longest_phrase, len(stems) - i), 0, -1):
+                if size == 1:
+                    concepts = (
+                        self.exact.get(content[i])
+                        or self.phrases.get((stems[i],))
+                        or self._word_concepts(stems[i])
+                    )
+                else:
+                    concepts = self.phrases.get(tuple(stems[i : i + size]))
+                if concepts or size == 1:
+                    members = frozenset(stems[i : i + size])
+                    surface = " ".join(content[i : i + size])
+                    if concepts:
+                        slots.append(Slot(surface, frozenset(concepts), members))
+                    else:
+                        slots.append(Slot(surface, members))
+                    i += size
+                    break
+        return slots
+
+    def _word_concepts(self, stem: str) -> set[str] | None:
+        # Snowball does not always cut accent-less or inflected forms to the
+        # same stem ("transmise" -> transmis, "transmis" -> transm): a known
+        # one-word stem of 4+ letters that starts this stem, at most 3 letters
+        # shorter, still names its concept.
+        for cut in range(len(stem) - 1, max(3, len(stem) - 4), -1):
+            concepts = self.phrases.get((stem[:cut],))
+            if concepts:
+                return concepts
+        return None
+
+    def _unsegmented_slots(self, folded: str) -> list[Slot]:
+        slots: list[Slot] = []
+        rest = folded
+        # Longest terms first, so 位置情報 wins over 情報.
+        for term in sorted(self.substrings, key=len, reverse=True):
+            while term in rest:
+                slots.append(Slot(term, frozenset(self.substrings[term]), frozenset({term})))
+                rest = rest.replace(term, " ", 1)
+        slots.extend(Slot(g, frozenset({g})) for g in cjk_grams(rest))
+        slots.extend(Slot(w, frozenset({w})) for w in latin_words(rest))
+        return slots
+
+    def small_talk_kind(self, text: str) -> str | None:
+        """greeting/thanks/goodbye when the message is only that (plus filler words)."""
+        folded = " " + " ".join(words(fold(text))) + " "
+        found: list[tuple[int, str]] = []
+        for kind, phrases in self.small_talk.items():
+            for phrase in phrases:
+                needle = f" {' '.join(words(phrase))} " if self.segmented else phrase
+                where = folded.find(needle)
+                while where >= 0:
+                    found.append((where, kind))
+                    # Blank it out in place, keeping positions for the ordering below.
+                    blank = " " * len(needle)
+                    folded = folded[:where] + blank + folded[where + len(needle) :]
+                    where = folded.find(needle)
+        if not found:
+            return None
+        leftover = [w for w in words(folded) if w not in self.stopwords]
+        if self.segmented and leftover:
+            return None
+        if not self.segmented and (cjk_grams(folded) or latin_words(folded)):
+            return None
+        return max(found)[1]  # the last thing said sets the tone ("merci, au revoir")
+
+
+def _mapping_of_lists(path: Path, data: dict[str, Any], field: str) -> dict[str, list[str]]:
+    value = data.get(field) or {}
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        raise KnowledgeError(path, f"'{field}' must map names to lists of terms")
+    return {str(k): [str(t) for t in v] for k, v in value.items()}
+
+
+def load_analyzers(folder: Path) -> dict[str, Analyzer]:
+    analyzers: dict[str, Analyzer] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        analyzer = Analyzer.from_file(path)
+        if analyzer.language != path.stem:
+            raise KnowledgeError(path, f"language {analyzer.language!r} does not match the file name")
+        analyzers[analyzer.language] = analyzer
+    return analyzers
