@@ -71,6 +71,7 @@ class KnowledgeBase:
     ) -> None:
         self.notices = {(n.locale, n.slug): n for n in notices}
         self.analyzers = analyzers
+        self.alternatives: dict[str, Sequence[str]] = dict(alternatives or {})
         self.passages: dict[str, Passage] = {}
         by_locale: dict[str, list[Passage]] = {}
         for notice in notices:
@@ -161,6 +162,10 @@ class KnowledgeBase:
 
     def passage(self, passage_id: str) -> Passage | None:
         return self.passages.get(passage_id)
+
+    def first_notice(self, locale: str) -> Notice:
+        """The locale's first notice (by slug): where replies that quote none take their link."""
+        return min((n for (l, _), n in self.notices.items() if l == locale), key=lambda n: n.slug)
 
     def notice_of(self, passage: Passage) -> Notice:
         return self.notices[(passage.locale, passage.notice)]

@@ -18,10 +18,10 @@ from knowledge.model import Notice, Passage, PassageKind
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
-# A sentence ends at . ! ? followed by a space and a capital (or an opening
-# mark), or at a Japanese full stop. Abbreviations such as "z. B." or "e.g."
-# are followed by lower case, so they do not split.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÖØ-Þ¿¡\"“«(])|(?<=[。．])\s*(?=\S)")
+# A sentence ends at . ! ? after two letters, followed by a space and a capital
+# (or an opening mark), or at a Japanese full stop. The two letters keep
+# abbreviations such as "z. B." and "e.g." whole.
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_]{2}[.!?])\s+(?=[A-ZÀ-ÖØ-Þ¿¡\"“«(])|(?<=[。．])\s*(?=\S)")
 
 
 @dataclass(slots=True)

@@ -14,8 +14,10 @@ Score of a passage for a question (all in 0..1):
               not an item that merely also holds its words;
     score     = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus.
 
-Words not in the index are first corrected to the nearest indexed word
-(rapidfuzz ratio >= TYPO_CUTOFF), so "urgense" and "pozisione" still match.
+Words not in the index are first corrected to the nearest indexed word within
+a few edits (optimal string alignment distance, so a swap is one edit: one edit
+for words of 4-5 letters, two from 6 letters on, as Elasticsearch's AUTO
+fuzziness), so "urgense" and "pozisione" still match.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import OSA
 
 from knowledge.lexicon import CONCEPT_PREFIX, INTENT_PREFIX, Analyzer, Slot
 from knowledge.model import Match, Passage, PassageKind
@@ -36,8 +39,8 @@ WEAK_WEIGHT = 0.4
 COVERAGE_SHARE = 0.7
 PHRASING_SHARE = 0.2
 FOCUS_SHARE = 0.1
-TYPO_CUTOFF = 80.0
 MIN_TYPO_LENGTH = 4
+LONG_WORD = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +99,11 @@ class LocaleIndex:
         for questions in alternatives.values():
             for question in questions:
                 vocabulary.update(words(fold(question)))
-        self.vocabulary = sorted(w for w in vocabulary if len(w) >= MIN_TYPO_LENGTH and not w.isdigit())
+        self.vocabulary = sorted(
+            w
+            for w in vocabulary - analyzer.stopwords
+            if len(w) >= MIN_TYPO_LENGTH and not w.isdigit()
+        )
 
     def _phrasing(self, text: str) -> str:
         return " ".join(sorted(k for slot in self.analyzer.slots(text) for k in slot.all_keys))
@@ -108,15 +115,17 @@ class LocaleIndex:
             if any(k in self.idf for k in slot.all_keys) or len(slot.surface) < MIN_TYPO_LENGTH or " " in slot.surface:
                 out.append((slot, 1.0))
                 continue
+            edits = 2 if len(slot.surface) >= LONG_WORD else 1
             best = process.extractOne(
-                slot.surface, self.vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=TYPO_CUTOFF
+                slot.surface, self.vocabulary, scorer=OSA.distance, processor=None, score_cutoff=edits
             )
             if best is None:
                 out.append((slot, 1.0))
                 continue
             fixed = self.analyzer.word_slot(best[0])
             if any(k in self.idf for k in fixed.all_keys):
-                out.append((Slot(slot.surface, fixed.keys, fixed.weak), best[1] / 100.0))
+                similarity = 1.0 - best[1] / max(len(slot.surface), len(best[0]))
+                out.append((Slot(slot.surface, fixed.keys, fixed.weak), similarity))
             else:
                 out.append((slot, 1.0))
         return out

@@ -89,6 +89,10 @@ class Analyzer:
                 self.lexicon_words.update(words(folded))
                 if self.segmented:
                     content = [w for w in words(folded) if w not in self.stopwords]
+                    if len(content) == 1 < len(words(folded)):
+                        # "où je me trouve" is not "trouve": a phrase whose
+                        # meaning was in its small words cannot be matched.
+                        continue
                     if len(content) == 1:
                         self.exact.setdefault(content[0], set()).add(key)
                     stems = tuple(self.stem(w) for w in content)

@@ -1,0 +1,1 @@
+"""Bot Framework and HTTP: settings, the activity handler, replies, the aiohttp app."""

@@ -1,0 +1,96 @@
+"""Settings: one frozen dataclass, built from the environment in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the bot cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    port: int = 3978
+    host: str = "0.0.0.0"
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
+    default_locale: str = "en-US"
+    notices_dir: Path | None = None
+    max_body_bytes: int = 256 * 1024
+    log_level: str = "INFO"
+    log_questions: bool = False
+    allow_any_service_url: bool = False
+
+    @property
+    def authenticated(self) -> bool:
+        """With an app id, botbuilder validates every incoming token."""
+        return bool(self.app_id)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        def text(name: str, default: str) -> str:
+            return environ.get(name, default).strip()
+
+        app_type = text("MicrosoftAppType", "MultiTenant") or "MultiTenant"
+        canonical = {t.lower(): t for t in APP_TYPES}
+        if app_type.lower() not in canonical:
+            raise SettingsError(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {app_type!r}")
+        notices = text("NOTICES_DIR", "")
+        settings = cls(
+            port=_integer(environ, "PORT", 3978, 1, 65535),
+            host=text("HOST", "0.0.0.0") or "0.0.0.0",
+            app_id=text("MicrosoftAppId", ""),
+            app_password=environ.get("MicrosoftAppPassword", ""),
+            app_type=canonical[app_type.lower()],
+            app_tenant_id=text("MicrosoftAppTenantId", ""),
+            default_locale=text("DEFAULT_LOCALE", "en-US") or "en-US",
+            notices_dir=Path(notices) if notices else None,
+            max_body_bytes=_integer(environ, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
+            log_level=(text("LOG_LEVEL", "INFO") or "INFO").upper(),
+            log_questions=_boolean(environ, "LOG_QUESTIONS"),
+            allow_any_service_url=_boolean(environ, "ALLOW_ANY_SERVICE_URL"),
+        )
+        if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
+            raise SettingsError("MicrosoftAppType SingleTenant needs MicrosoftAppTenantId")
+        if settings.app_type == "UserAssignedMSI" and not (settings.app_id and settings.app_tenant_id):
+            raise SettingsError("MicrosoftAppType UserAssignedMSI needs MicrosoftAppId and MicrosoftAppTenantId")
+        return settings
+
+    def botbuilder_configuration(self) -> SimpleNamespace:
+        """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
+        return SimpleNamespace(
+            APP_ID=self.app_id,
+            APP_PASSWORD=self.app_password,
+            APP_TYPE=self.app_type,
+            APP_TENANTID=self.app_tenant_id,
+        )
+
+
+def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _boolean(environ: Mapping[str, str], name: str) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")

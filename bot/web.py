@@ -1,0 +1,164 @@
+"""The aiohttp application: ``create_app()`` and the endpoints.
+
+The project owns its ``/api/messages`` handler around ``adapter.process_activity``
+instead of ``CloudAdapter.process``: in botbuilder-integration-aiohttp 4.17.1 the
+stock one answers 500 on ``deliveryMode: expectReplies`` and raises KeyError on
+a request without Content-Type. Every bad request gets a 4xx with a one-line
+reason, and nothing a client sends can make the server stop serving.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, DeliveryModes
+
+from bot.handler import NoticeBot
+from bot.settings import Settings
+from bot.strings import Catalog
+from knowledge import KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+BOT = web.AppKey("bot", NoticeBot)
+
+
+def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase | None = None) -> web.Application:
+    """Build the application. With no settings they come from the environment (``Settings.from_env``)."""
+    settings = settings or Settings.from_env(os.environ)
+    if knowledge_base is None:
+        knowledge_base = (
+            KnowledgeBase.load(settings.notices_dir) if settings.notices_dir else KnowledgeBase.load()
+        )
+    catalog = Catalog.load()
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration()))
+    adapter.on_turn_error = _on_turn_error(catalog, knowledge_base, settings)
+
+    # The body limit is enforced by the handler (413 with a reason); aiohttp's
+    # own limit sits just above it so that the handler is the one to answer.
+    app = web.Application(client_max_size=settings.max_body_bytes + 1, middlewares=[_errors])
+    app[SETTINGS] = settings
+    app[KNOWLEDGE] = knowledge_base
+    app[ADAPTER] = adapter
+    app[BOT] = NoticeBot(knowledge_base, catalog, settings)
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+def problem(status: int, reason: str) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    kb = request.app[KNOWLEDGE]
+    return web.json_response({"status": "ok", "locales": list(kb.locales)})
+
+
+async def read_activity(request: web.Request, limit: int) -> Activity | web.Response:
+    """The request's Activity, or the 4xx response that says what is wrong with it."""
+    if request.content_type != "application/json":
+        return problem(415, "Content-Type must be application/json")
+    if request.content_length is not None and request.content_length > limit:
+        return problem(413, f"body larger than {limit} bytes")
+    try:
+        raw = await request.content.read(limit + 1)
+    except (OSError, ValueError):
+        return problem(400, "the body could not be read")
+    if len(raw) > limit:
+        return problem(413, f"body larger than {limit} bytes")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        return problem(400, "body is not valid JSON")
+    if not isinstance(data, dict):
+        return problem(400, "body must be a JSON object (an activity)")
+    if not isinstance(data.get("type"), str) or not data["type"].strip():
+        return problem(400, "activity has no type")
+    try:
+        activity = Activity().deserialize(data)
+    except Exception as exc:  # msrest raises its own DeserializationError and plain TypeErrors
+        return problem(400, f"not a valid activity ({type(exc).__name__})")
+    if activity.delivery_mode != DeliveryModes.expect_replies and not isinstance(activity.service_url, str):
+        return problem(400, "activity has no serviceUrl to send the reply to")
+    return activity
+
+
+def is_loopback_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https"):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def messages(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    activity = await read_activity(request, settings.max_body_bytes)
+    if isinstance(activity, web.Response):
+        return activity
+    expect_replies = activity.delivery_mode == DeliveryModes.expect_replies
+    if not expect_replies and not settings.authenticated and not settings.allow_any_service_url:
+        # Unauthenticated (development) mode: replies go to the Emulator on this
+        # machine only, so nobody can make the bot send requests to other hosts.
+        if not is_loopback_url(activity.service_url):
+            log.warning("refused a non-loopback serviceUrl without MicrosoftAppId: %s", activity.service_url)
+            return problem(403, "serviceUrl must be a loopback address when MicrosoftAppId is not set")
+    auth_header = request.headers.get("Authorization", "")
+    try:
+        response = await request.app[ADAPTER].process_activity(auth_header, activity, request.app[BOT].on_turn)
+    except PermissionError:
+        return problem(401, "unauthorized: missing or invalid bearer token")
+    except DeliveryError:
+        return problem(502, "the reply could not be delivered to serviceUrl")
+    if response is not None:
+        return web.json_response(response.body, status=int(response.status))
+    return web.Response(status=200)
+
+
+class DeliveryError(Exception):
+    """The reply could not be sent to the channel's serviceUrl."""
+
+
+def _on_turn_error(catalog: Catalog, kb: KnowledgeBase, settings: Settings) -> Any:
+    async def on_turn_error(context: TurnContext, error: Exception) -> None:
+        log.error("turn failed: %s", type(error).__name__, exc_info=error)
+        locale = kb.resolve_locale(context.activity.locale, settings.default_locale)
+        try:
+            await context.send_activity(catalog.for_locale(locale).error)
+        except Exception as exc:
+            raise DeliveryError() from exc
+
+    return on_turn_error
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status >= 400 and exc.content_type != "application/json":
+            return problem(exc.status, exc.reason)
+        raise
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return problem(500, "internal error")

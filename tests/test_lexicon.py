@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge import KnowledgeError
+from knowledge.base import DEFAULT_LEXICON
+from knowledge.lexicon import Analyzer, load_analyzers
+
+
+@pytest.fixture(scope="module")
+def analyzers() -> dict[str, Analyzer]:
+    return load_analyzers(DEFAULT_LEXICON)
+
+
+def keys(analyzer: Analyzer, text: str) -> list[set[str]]:
+    return [set(slot.keys) for slot in analyzer.slots(text)]
+
+
+def test_every_language_of_the_notices_has_a_lexicon(analyzers: dict[str, Analyzer]) -> None:
+    assert sorted(analyzers) == ["de", "en", "es", "fr", "it", "ja"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "concept"),
+    [
+        ("fr", "ma localisation", "~location"),
+        ("fr", "l'emplacement", "~location"),
+        ("fr", "le responsable du traitement", "~controller"),
+        ("it", "il titolare del trattamento", "~controller"),
+        ("en", "the carrier", "~operator"),
+        ("de", "der Netzbetreiber", "~operator"),
+        ("fr", "opérateur Connecter", "~operator_connect"),
+        ("it", "Connessione con operatore", "~operator_connect"),
+        ("es", "operador Conectar", "~operator_connect"),
+        ("de", "IP-Adressen", "~ip"),
+        ("fr", "transmise", "~share"),  # Snowball stems it unlike "transmis": the prefix rule joins them
+        ("ja", "位置情報", "~location"),
+    ],
+)
+def test_synonyms_meet_in_one_concept(analyzers: dict[str, Analyzer], language: str, text: str, concept: str) -> None:
+    assert any(concept in k for k in keys(analyzers[language], text))
+
+
+def test_stop_words_are_set_aside_and_words_stemmed(analyzers: dict[str, Analyzer]) -> None:
+    slots = analyzers["fr"].slots("Est-ce que les appels sont partagés ?")
+    assert [s.surface for s in slots] == ["appels", "partages"]
+
+
+def test_an_exact_lexicon_word_beats_a_stem_collision(analyzers: dict[str, Analyzer]) -> None:
+    # Snowball cuts Italian "quali" and "qualità" to the same stem.
+    [slot] = analyzers["it"].slots("quali")
+    assert slot.keys == {"?which"}
+
+
+def test_a_phrase_member_alone_is_only_a_weak_key(analyzers: dict[str, Analyzer]) -> None:
+    [slot] = analyzers["it"].slots("indirizzi IP")
+    assert "~ip" in slot.keys and "indirizz" in slot.weak and "indirizz" not in slot.keys
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind"),
+    [
+        ("fr", "Bonjour !", "greeting"),
+        ("fr", "merci, au revoir", "goodbye"),
+        ("it", "grazie mille", "thanks"),
+        ("en", "hi there", "greeting"),
+        ("en", "thanks!", "thanks"),
+        ("ja", "ありがとうございます", "thanks"),
+        ("fr", "Bonjour, mon adresse IP est-elle partagée ?", None),
+    ],
+)
+def test_small_talk_only_when_the_message_is_only_that(
+    analyzers: dict[str, Analyzer], language: str, text: str, kind: str | None
+) -> None:
+    assert analyzers[language].small_talk_kind(text) == kind
+
+
+def test_a_broken_lexicon_names_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "xx.yaml"
+    path.write_text("language: xx\nstemmer: klingon\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="xx.yaml: unknown Snowball stemmer"):
+        load_analyzers(tmp_path)
+    path.write_text("language: [\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="xx.yaml: invalid YAML"):
+        load_analyzers(tmp_path)
+    path.write_text("language: yy\nstemmer: null\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="does not match the file name"):
+        load_analyzers(tmp_path)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge.text import cjk_grams, fold, latin_words, words
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("L’Opérateur", "l'operateur"),
+        ("l\u2018operatore", "l'operatore"),
+        ("adresse\u00a0IP\u202f?", "adresse ip ?"),
+        ("  Données   PERSONNELLES ", "donnees personnelles"),
+        ("Straße", "strasse"),
+        ("ＩＰアドレス", "ipアドレス"),  # full-width letters fold, katakana stays
+        ("ガイド", "ガイド"),  # voiced kana keep their mark
+        ("¿Ubicación?", "¿ubicacion?"),
+    ],
+)
+def test_fold(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+def test_fold_is_idempotent() -> None:
+    text = "L’opérateur voit-il l’URI SIP ? 緊急通話の場所"
+    assert fold(fold(text)) == fold(text)
+
+
+def test_words_and_cjk_grams() -> None:
+    assert words(fold("IP-Adressen, l'appel!")) == ["ip", "adressen", "l", "appel"]
+    assert cjk_grams(fold("緊急通話の場所")) == ["緊急", "急通", "通話", "場所"]
+    assert cjk_grams("の所") == ["所"]  # a lone kanji is a gram of its own
+    assert latin_words(fold("IP アドレスと SIP")) == ["ip", "sip"]
