@@ -22,13 +22,19 @@ def main() -> int:
         logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
         log.error("cannot start: %s", exc)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         app = create_app(settings)
     except KnowledgeError as exc:
         log.error("cannot start: the knowledge base has a problem: %s", exc)
         return 1
-    mode = "authenticated" if settings.authenticated else "development (no MicrosoftAppId: no authentication)"
+    mode = (
+        "authenticated"
+        if settings.authenticated
+        else "development (no MicrosoftAppId: no authentication)"
+    )
     log.info("serving on http://%s:%d/api/messages, %s", settings.host, settings.port, mode)
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0

@@ -69,7 +69,9 @@ def display_text(passage: Passage) -> str:
 def compose_answer(kb: KnowledgeBase, strings: Strings, passage: Passage) -> Reply:
     notice = kb.notice_of(passage)
     related = [show(kb, p) for p in kb.related(passage)]
-    whole = Choice(strings.whole_notice, {"action": NOTICE, "locale": notice.locale, "notice": notice.slug})
+    whole = Choice(
+        strings.whole_notice, {"action": NOTICE, "locale": notice.locale, "notice": notice.slug}
+    )
     return Reply(
         kind="answer",
         locale=passage.locale,
@@ -97,7 +99,9 @@ def compose_notice(kb: KnowledgeBase, strings: Strings, locale: str, slug: str) 
     )
 
 
-def compose_suggestions(kb: KnowledgeBase, strings: Strings, locale: str, passages: list[Passage]) -> Reply:
+def compose_suggestions(
+    kb: KnowledgeBase, strings: Strings, locale: str, passages: list[Passage]
+) -> Reply:
     return Reply(
         kind="suggest",
         locale=locale,
@@ -123,7 +127,9 @@ def compose_not_covered(kb: KnowledgeBase, strings: Strings, locale: str) -> Rep
     )
 
 
-def compose_help(kb: KnowledgeBase, strings: Strings, locale: str, *, welcome: bool = False) -> Reply:
+def compose_help(
+    kb: KnowledgeBase, strings: Strings, locale: str, *, welcome: bool = False
+) -> Reply:
     notice = kb.first_notice(locale)
     intro = strings.welcome if welcome else strings.help.format(title=notice.title)
     return Reply(

@@ -42,7 +42,9 @@ class Settings:
         app_type = text("MicrosoftAppType", "MultiTenant") or "MultiTenant"
         canonical = {t.lower(): t for t in APP_TYPES}
         if app_type.lower() not in canonical:
-            raise SettingsError(f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {app_type!r}")
+            raise SettingsError(
+                f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {app_type!r}"
+            )
         notices = text("NOTICES_DIR", "")
         settings = cls(
             port=_integer(environ, "PORT", 3978, 1, 65535),
@@ -60,8 +62,12 @@ class Settings:
         )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MicrosoftAppType SingleTenant needs MicrosoftAppTenantId")
-        if settings.app_type == "UserAssignedMSI" and not (settings.app_id and settings.app_tenant_id):
-            raise SettingsError("MicrosoftAppType UserAssignedMSI needs MicrosoftAppId and MicrosoftAppTenantId")
+        if settings.app_type == "UserAssignedMSI" and not (
+            settings.app_id and settings.app_tenant_id
+        ):
+            raise SettingsError(
+                "MicrosoftAppType UserAssignedMSI needs MicrosoftAppId and MicrosoftAppTenantId"
+            )
         return settings
 
     def botbuilder_configuration(self) -> SimpleNamespace:

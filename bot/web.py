@@ -34,15 +34,21 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", NoticeBot)
 
 
-def create_app(settings: Settings | None = None, knowledge_base: KnowledgeBase | None = None) -> web.Application:
-    """Build the application. With no settings they come from the environment (``Settings.from_env``)."""
+def create_app(
+    settings: Settings | None = None, knowledge_base: KnowledgeBase | None = None
+) -> web.Application:
+    """Build the application; with no settings, they come from ``Settings.from_env(os.environ)``."""
     settings = settings or Settings.from_env(os.environ)
     if knowledge_base is None:
         knowledge_base = (
-            KnowledgeBase.load(settings.notices_dir) if settings.notices_dir else KnowledgeBase.load()
+            KnowledgeBase.load(settings.notices_dir)
+            if settings.notices_dir
+            else KnowledgeBase.load()
         )
     catalog = Catalog.load()
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration()))
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
+    )
     adapter.on_turn_error = _on_turn_error(catalog, knowledge_base, settings)
 
     # The body limit is enforced by the handler (413 with a reason); aiohttp's
@@ -90,7 +96,9 @@ async def read_activity(request: web.Request, limit: int) -> Activity | web.Resp
         activity = Activity().deserialize(data)
     except Exception as exc:  # msrest raises its own DeserializationError and plain TypeErrors
         return problem(400, f"not a valid activity ({type(exc).__name__})")
-    if activity.delivery_mode != DeliveryModes.expect_replies and not isinstance(activity.service_url, str):
+    if activity.delivery_mode != DeliveryModes.expect_replies and not isinstance(
+        activity.service_url, str
+    ):
         return problem(400, "activity has no serviceUrl to send the reply to")
     return activity
 
@@ -117,15 +125,19 @@ async def messages(request: web.Request) -> web.Response:
     if isinstance(activity, web.Response):
         return activity
     expect_replies = activity.delivery_mode == DeliveryModes.expect_replies
-    if not expect_replies and not settings.authenticated and not settings.allow_any_service_url:
-        # Unauthenticated (development) mode: replies go to the Emulator on this
-        # machine only, so nobody can make the bot send requests to other hosts.
-        if not is_loopback_url(activity.service_url):
-            log.warning("refused a non-loopback serviceUrl without MicrosoftAppId: %s", activity.service_url)
-            return problem(403, "serviceUrl must be a loopback address when MicrosoftAppId is not set")
+    # Unauthenticated (development) mode: replies go to the Emulator on this
+    # machine only, so nobody can make the bot send requests to other hosts.
+    guarded = not (expect_replies or settings.authenticated or settings.allow_any_service_url)
+    if guarded and not is_loopback_url(activity.service_url):
+        log.warning(
+            "refused a non-loopback serviceUrl without MicrosoftAppId: %s", activity.service_url
+        )
+        return problem(403, "serviceUrl must be a loopback address when MicrosoftAppId is not set")
     auth_header = request.headers.get("Authorization", "")
     try:
-        response = await request.app[ADAPTER].process_activity(auth_header, activity, request.app[BOT].on_turn)
+        response = await request.app[ADAPTER].process_activity(
+            auth_header, activity, request.app[BOT].on_turn
+        )
     except PermissionError:
         return problem(401, "unauthorized: missing or invalid bearer token")
     except DeliveryError:
@@ -154,7 +166,8 @@ def _on_turn_error(catalog: Catalog, kb: KnowledgeBase, settings: Settings) -> A
 @web.middleware
 async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
-        return await handler(request)
+        response: web.StreamResponse = await handler(request)
+        return response
     except web.HTTPException as exc:
         if exc.status >= 400 and exc.content_type != "application/json":
             return problem(exc.status, exc.reason)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -67,7 +67,7 @@ class KnowledgeBase:
         self,
         notices: Sequence[Notice],
         analyzers: dict[str, Analyzer],
-        alternatives: dict[str, Sequence[str]] | None = None,
+        alternatives: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.notices = {(n.locale, n.slug): n for n in notices}
         self.analyzers = analyzers
@@ -89,7 +89,9 @@ class KnowledgeBase:
         }
 
     @classmethod
-    def load(cls, notices_dir: Path = DEFAULT_NOTICES, lexicon_dir: Path = DEFAULT_LEXICON) -> KnowledgeBase:
+    def load(
+        cls, notices_dir: Path = DEFAULT_NOTICES, lexicon_dir: Path = DEFAULT_LEXICON
+    ) -> KnowledgeBase:
         notices = load_notices(notices_dir)
         analyzers = load_analyzers(lexicon_dir)
         alternatives: dict[str, list[str]] = {}
@@ -108,7 +110,9 @@ class KnowledgeBase:
         analyzer = self.analyzers.get(language)
         if analyzer is None:
             # A notice in a language with no lexicon still works, on plain words.
-            log.warning("no lexicon for %s: matching its notices without stop words or synonyms", language)
+            log.warning(
+                "no lexicon for %s: matching its notices without stop words or synonyms", language
+            )
             analyzer = Analyzer(language, None, [], {}, {})
             self.analyzers[language] = analyzer
         return analyzer
@@ -122,7 +126,7 @@ class KnowledgeBase:
             if locale in self.indexes:
                 return locale
             language = locale.split("-")[0].lower()
-            same_language = [l for l in self.indexes if l.split("-")[0] == language]
+            same_language = [loc for loc in self.indexes if loc.split("-")[0] == language]
             if same_language:
                 return same_language[0]
         return self.locales[0]
@@ -135,12 +139,15 @@ class KnowledgeBase:
         Kana or kanji mean Japanese.
         """
         if has_cjk(text):
-            return next((l for l in self.indexes if l.startswith("ja")), None)
+            return next((loc for loc in self.indexes if loc.startswith("ja")), None)
         tokens = words(fold(text))
         if not tokens:
             return None
         counts = sorted(
-            ((sum(t in vocabulary for t in tokens), locale) for locale, vocabulary in self._vocabulary.items()),
+            (
+                (sum(t in vocabulary for t in tokens), locale)
+                for locale, vocabulary in self._vocabulary.items()
+            ),
             key=lambda c: (-c[0], c[1]),
         )
         best, runner_up = counts[0], counts[1] if len(counts) > 1 else (0, "")
@@ -165,7 +172,9 @@ class KnowledgeBase:
 
     def first_notice(self, locale: str) -> Notice:
         """The locale's first notice (by slug): where replies that quote none take their link."""
-        return min((n for (l, _), n in self.notices.items() if l == locale), key=lambda n: n.slug)
+        return min(
+            (n for (loc, _), n in self.notices.items() if loc == locale), key=lambda n: n.slug
+        )
 
     def notice_of(self, passage: Passage) -> Notice:
         return self.notices[(passage.locale, passage.notice)]
@@ -232,15 +241,23 @@ def load_alternatives(notice: Notice) -> dict[str, list[str]]:
         raise KnowledgeError(path, f"cannot be read ({exc})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise KnowledgeError(path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")) from None
+        raise KnowledgeError(
+            path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")
+        ) from None
     if not isinstance(data, dict):
-        raise KnowledgeError(path, "expected a mapping of passage keys (p1, l2.3...) to lists of questions")
+        raise KnowledgeError(
+            path, "expected a mapping of passage keys (p1, l2.3...) to lists of questions"
+        )
     keys = {p.key for p in chunk(notice)}
     out: dict[str, list[str]] = {}
     for key, questions in data.items():
         if str(key) not in keys:
-            raise KnowledgeError(path, f"no passage {key!r} in {notice.path.name} (it has {', '.join(sorted(keys))})")
-        if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+            raise KnowledgeError(
+                path, f"no passage {key!r} in {notice.path.name} (it has {', '.join(sorted(keys))})"
+            )
+        if not isinstance(questions, list) or not all(
+            isinstance(q, str) and q.strip() for q in questions
+        ):
             raise KnowledgeError(path, f"{key}: expected a list of non-empty questions")
         out[f"{notice.locale}/{notice.slug}#{key}"] = [q.strip() for q in questions]
     return out

@@ -41,7 +41,9 @@ def _blocks(body: str) -> list[_Block]:
             continue
         heading = _HEADING.match(line)
         if heading:
-            blocks.append(_Block("heading", [strip_anchors(heading.group(2))], level=len(heading.group(1))))
+            blocks.append(
+                _Block("heading", [strip_anchors(heading.group(2))], level=len(heading.group(1)))
+            )
             current = None
             continue
         item = _ITEM.match(line)

@@ -23,7 +23,7 @@ fuzziness), so "urgense" and "pozisione" still match.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
@@ -39,6 +39,7 @@ WEAK_WEIGHT = 0.4
 COVERAGE_SHARE = 0.7
 PHRASING_SHARE = 0.2
 FOCUS_SHARE = 0.1
+INTENT_WEIGHT = 0.5
 MIN_TYPO_LENGTH = 4
 LONG_WORD = 6
 
@@ -58,7 +59,7 @@ class LocaleIndex:
         locale: str,
         analyzer: Analyzer,
         passages: Sequence[Passage],
-        alternatives: dict[str, Sequence[str]] | None = None,
+        alternatives: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.locale = locale
         self.analyzer = analyzer
@@ -81,7 +82,9 @@ class LocaleIndex:
             phrasings = tuple(self._phrasing(q) for q in questions)
             concepts = frozenset(k for k in own if k.startswith((CONCEPT_PREFIX, INTENT_PREFIX)))
             entries.append(
-                IndexedPassage(passage, frozenset(own), frozenset(context - own), phrasings, concepts)
+                IndexedPassage(
+                    passage, frozenset(own), frozenset(context - own), phrasings, concepts
+                )
             )
         self.entries = tuple(entries)
         leaves = [e for e in entries if e.passage.kind != PassageKind.LIST]
@@ -96,8 +99,8 @@ class LocaleIndex:
         vocabulary: set[str] = set(analyzer.lexicon_words)
         for passage in passages:
             vocabulary.update(words(fold(passage.text)))
-        for questions in alternatives.values():
-            for question in questions:
+        for asked in alternatives.values():
+            for question in asked:
                 vocabulary.update(words(fold(question)))
         self.vocabulary = sorted(
             w
@@ -112,12 +115,20 @@ class LocaleIndex:
         """Slots with typos mended where the index has a close word; with the similarity."""
         out: list[tuple[Slot, float]] = []
         for slot in slots:
-            if any(k in self.idf for k in slot.all_keys) or len(slot.surface) < MIN_TYPO_LENGTH or " " in slot.surface:
+            if (
+                any(k in self.idf for k in slot.all_keys)
+                or len(slot.surface) < MIN_TYPO_LENGTH
+                or " " in slot.surface
+            ):
                 out.append((slot, 1.0))
                 continue
             edits = 2 if len(slot.surface) >= LONG_WORD else 1
             best = process.extractOne(
-                slot.surface, self.vocabulary, scorer=OSA.distance, processor=None, score_cutoff=edits
+                slot.surface,
+                self.vocabulary,
+                scorer=OSA.distance,
+                processor=None,
+                score_cutoff=edits,
             )
             if best is None:
                 out.append((slot, 1.0))
@@ -131,6 +142,9 @@ class LocaleIndex:
         return out
 
     def weight(self, slot: Slot) -> float:
+        if all(k.startswith(INTENT_PREFIX) for k in slot.keys):
+            # "which", "why": they steer between passages but are not the topic.
+            return INTENT_WEIGHT
         known = [self.idf[k] for k in slot.keys if k in self.idf] or [
             self.idf[k] for k in slot.weak if k in self.idf
         ]
@@ -154,7 +168,11 @@ class LocaleIndex:
                 if slot.keys & entry.own:
                     hit = 1.0
                 elif slot.keys & entry.context:
-                    hit = CONTEXT_WEIGHT if entry.passage.kind == PassageKind.ITEM else CHILDREN_WEIGHT
+                    hit = (
+                        CONTEXT_WEIGHT
+                        if entry.passage.kind == PassageKind.ITEM
+                        else CHILDREN_WEIGHT
+                    )
                 elif slot.weak & (entry.own | entry.context):
                     hit = WEAK_WEIGHT
                 else:
@@ -164,16 +182,25 @@ class LocaleIndex:
                 matched.append(slot.surface)
             coverage = got / total if total else 0.0
             phrasing = max(
-                (fuzz.ratio(query_phrasing, p, processor=utils.default_process) / 100.0 for p in entry.phrasings),
+                (
+                    fuzz.ratio(query_phrasing, p, processor=utils.default_process) / 100.0
+                    for p in entry.phrasings
+                ),
                 default=0.0,
             )
-            focus = len(query_concepts & entry.concepts) / len(entry.concepts) if entry.concepts else 0.0
+            focus = (
+                len(query_concepts & entry.concepts) / len(entry.concepts)
+                if entry.concepts
+                else 0.0
+            )
             score = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
             scored.append((score, coverage, entry.passage.order, entry, matched, missing))
         # Deterministic order: score, then coverage, then the notice's own order.
         scored.sort(key=lambda s: (-round(s[0], 9), -round(s[1], 9), s[2]))
         return [
-            Match(entry.passage, round(score, 4), round(coverage, 4), tuple(matched), tuple(missing))
+            Match(
+                entry.passage, round(score, 4), round(coverage, 4), tuple(matched), tuple(missing)
+            )
             for score, coverage, _, entry, matched, missing in scored[:limit]
             if coverage > 0
         ]

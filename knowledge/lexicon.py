@@ -102,7 +102,9 @@ class Analyzer:
                     self.substrings.setdefault(folded, set()).add(key)
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         self.small_talk = {
-            kind: tuple(sorted({fold(str(t)) for t in small_talk.get(kind, [])}, key=len, reverse=True))
+            kind: tuple(
+                sorted({fold(str(t)) for t in small_talk.get(kind, [])}, key=len, reverse=True)
+            )
             for kind in SMALL_TALK_KINDS
         }
         for phrases in self.small_talk.values():
@@ -117,9 +119,13 @@ class Analyzer:
             raise KnowledgeError(path, f"cannot be read ({exc})") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            raise KnowledgeError(path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")) from None
+            raise KnowledgeError(
+                path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")
+            ) from None
         if not isinstance(data, dict):
-            raise KnowledgeError(path, "expected a mapping with language, stemmer, stopwords, concepts")
+            raise KnowledgeError(
+                path, "expected a mapping with language, stemmer, stopwords, concepts"
+            )
         language = data.get("language")
         if not isinstance(language, str) or not language:
             raise KnowledgeError(path, "no 'language' code")
@@ -136,7 +142,14 @@ class Analyzer:
         if not isinstance(segmented, bool):
             raise KnowledgeError(path, "'segmented' must be true or false")
         return cls(
-            language, stemmer, stopwords, concepts, small_talk, path, segmented=segmented, intents=intents
+            language,
+            stemmer,
+            stopwords,
+            concepts,
+            small_talk,
+            path,
+            segmented=segmented,
+            intents=intents,
         )
 
     def stem(self, word: str) -> str:
@@ -243,6 +256,8 @@ def load_analyzers(folder: Path) -> dict[str, Analyzer]:
     for path in sorted(folder.glob("*.yaml")):
         analyzer = Analyzer.from_file(path)
         if analyzer.language != path.stem:
-            raise KnowledgeError(path, f"language {analyzer.language!r} does not match the file name")
+            raise KnowledgeError(
+                path, f"language {analyzer.language!r} does not match the file name"
+            )
         analyzers[analyzer.language] = analyzer
     return analyzers

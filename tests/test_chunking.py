@@ -55,11 +55,16 @@ def test_every_notice_has_the_same_structure_and_verbatim_text(notice) -> None: 
 
 
 def test_the_lead_in_goes_with_its_list_and_the_sentence_before_stays_a_paragraph() -> None:
-    passages = {p.key: p for p in chunk(load_notice(NOTICES / "en-US" / "operator-connect-privacy.md"))}
+    passages = {
+        p.key: p for p in chunk(load_notice(NOTICES / "en-US" / "operator-connect-privacy.md"))
+    }
     assert passages["p1"].text == (
-        "Microsoft is the controller of Personal Data it processes in connection with Operator Connect."
+        "Microsoft is the controller of Personal Data it processes in connection with "
+        "Operator Connect."
     )
-    assert passages["l1"].context == "Customer must notify its end users of the following information:"
+    assert (
+        passages["l1"].context == "Customer must notify its end users of the following information:"
+    )
     assert passages["l2.3"].text == "emergency calling location information."
     assert passages["l2.3"].context.startswith("Information Microsoft shares with the Operator")
     assert "<a name" not in "".join(p.text for p in passages.values())
@@ -69,8 +74,8 @@ def test_anchors_are_stripped_from_headings_used_as_sections(tmp_path: Path) -> 
     path = tmp_path / "en-US" / "n.md"
     path.parent.mkdir()
     path.write_text(
-        '---\ntitle: T\n---\n# <a name="t"></a>T\n\nIntro [l](https://x.y).\n\n## <a name="s"></a>Section two\n\n'
-        "Lead:\n- one\n- two\n  continued\n",
+        '---\ntitle: T\n---\n# <a name="t"></a>T\n\nIntro [l](https://x.y).\n\n'
+        '## <a name="s"></a>Section two\n\nLead:\n- one\n- two\n  continued\n',
         encoding="utf-8",
     )
     passages = chunk(load_notice(path))
@@ -84,5 +89,8 @@ def test_anchors_are_stripped_from_headings_used_as_sections(tmp_path: Path) -> 
 
 
 def test_sentences_do_not_split_at_abbreviations() -> None:
-    assert split_sentences("See z. B. IP-Adressen. Der Kunde muss:") == ["See z. B. IP-Adressen.", "Der Kunde muss:"]
+    assert split_sentences("See z. B. IP-Adressen. Der Kunde muss:") == [
+        "See z. B. IP-Adressen.",
+        "Der Kunde muss:",
+    ]
     assert split_sentences("一つ。 二つ。") == ["一つ。", "二つ。"]

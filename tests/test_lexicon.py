@@ -35,11 +35,17 @@ def test_every_language_of_the_notices_has_a_lexicon(analyzers: dict[str, Analyz
         ("it", "Connessione con operatore", "~operator_connect"),
         ("es", "operador Conectar", "~operator_connect"),
         ("de", "IP-Adressen", "~ip"),
-        ("fr", "transmise", "~share"),  # Snowball stems it unlike "transmis": the prefix rule joins them
+        (
+            "fr",
+            "transmise",
+            "~share",
+        ),  # Snowball stems it unlike "transmis": the prefix rule joins them
         ("ja", "位置情報", "~location"),
     ],
 )
-def test_synonyms_meet_in_one_concept(analyzers: dict[str, Analyzer], language: str, text: str, concept: str) -> None:
+def test_synonyms_meet_in_one_concept(
+    analyzers: dict[str, Analyzer], language: str, text: str, concept: str
+) -> None:
     assert any(concept in k for k in keys(analyzers[language], text))
 
 
@@ -80,10 +86,10 @@ def test_small_talk_only_when_the_message_is_only_that(
 def test_a_broken_lexicon_names_its_file(tmp_path: Path) -> None:
     path = tmp_path / "xx.yaml"
     path.write_text("language: xx\nstemmer: klingon\n", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="xx.yaml: unknown Snowball stemmer"):
+    with pytest.raises(KnowledgeError, match=r"xx\.yaml: unknown Snowball stemmer"):
         load_analyzers(tmp_path)
     path.write_text("language: [\n", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="xx.yaml: invalid YAML"):
+    with pytest.raises(KnowledgeError, match=r"xx\.yaml: invalid YAML"):
         load_analyzers(tmp_path)
     path.write_text("language: yy\nstemmer: null\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="does not match the file name"):

@@ -52,19 +52,35 @@ def test_english_locale_comes_from_the_folder_name() -> None:
 def test_a_new_notice_in_a_new_folder_is_picked_up(tmp_path: Path) -> None:
     write(tmp_path, "pt-BR", GOOD)
     [notice] = load_notices(tmp_path)
-    assert (notice.locale, notice.title, notice.links[0].url) == ("pt-BR", "A notice", "https://example.com/privacy")
+    assert (notice.locale, notice.title, notice.links[0].url) == (
+        "pt-BR",
+        "A notice",
+        "https://example.com/privacy",
+    )
     assert dict(notice.dates) == {"ms.date": "01/02/2025"}
 
 
 @pytest.mark.parametrize(
     ("folder", "content", "problem"),
     [
-        ("fr-FR", "---\ntitle: [unclosed\n---\nbody [l](https://x.y)\n", "invalid YAML front matter"),
+        (
+            "fr-FR",
+            "---\ntitle: [unclosed\n---\nbody [l](https://x.y)\n",
+            "invalid YAML front matter",
+        ),
         ("misc", "---\ntitle: T\n---\nbody [l](https://x.y)\n", "no locale"),
         ("fr-FR", "---\ntitle: T\n---\n\n", "no body"),
         ("fr-FR", "---\ntitle: T\n---\nbody without a link\n", "no link"),
-        ("fr-FR", "---\ntitle: T\nms.contentlocale: it-IT\n---\nbody [l](https://x.y)\n", "disagrees"),
-        ("fr-FR", "---\ntitle: T\nms.contentlocale: french\n---\nbody [l](https://x.y)\n", "not a locale"),
+        (
+            "fr-FR",
+            "---\ntitle: T\nms.contentlocale: it-IT\n---\nbody [l](https://x.y)\n",
+            "disagrees",
+        ),
+        (
+            "fr-FR",
+            "---\ntitle: T\nms.contentlocale: french\n---\nbody [l](https://x.y)\n",
+            "not a locale",
+        ),
         ("fr-FR", "---\nms.author: x\n---\nbody [l](https://x.y)\n", "no title"),
         ("fr-FR", b"---\ntitle: caf\xe9\n---\nbody\n", "not UTF-8"),
     ],
@@ -87,7 +103,13 @@ def test_an_empty_notices_folder_is_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("fr-fr", "fr-FR"), ("FR-fr", "fr-FR"), (" it-IT ", "it-IT"), ("french", None), ("fr_FR", None)],
+    [
+        ("fr-fr", "fr-FR"),
+        ("FR-fr", "fr-FR"),
+        (" it-IT ", "it-IT"),
+        ("french", None),
+        ("fr_FR", None),
+    ],
 )
 def test_normalise_locale(raw: str, expected: str | None) -> None:
     assert normalise_locale(raw) == expected

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({})
+    assert (settings.port, settings.host, settings.default_locale) == (3978, "0.0.0.0", "en-US")
+    assert (
+        not settings.authenticated
+        and not settings.log_questions
+        and not settings.allow_any_service_url
+    )
+    assert settings.max_body_bytes == 256 * 1024
+
+
+def test_bot_framework_names() -> None:
+    settings = Settings.from_env(
+        {
+            "MicrosoftAppId": "00000000-0000-0000-0000-000000000001",
+            "MicrosoftAppPassword": "secret",
+            "MicrosoftAppType": "singletenant",
+            "MicrosoftAppTenantId": "tenant",
+            "PORT": "8080",
+            "NOTICES_DIR": "/srv/notices",
+            "LOG_QUESTIONS": "yes",
+        }
+    )
+    assert settings.authenticated and settings.app_type == "SingleTenant" and settings.port == 8080
+    assert settings.notices_dir == Path("/srv/notices") and settings.log_questions
+    config = settings.botbuilder_configuration()
+    assert (config.APP_ID, config.APP_PASSWORD, config.APP_TYPE, config.APP_TENANTID) == (
+        "00000000-0000-0000-0000-000000000001",
+        "secret",
+        "SingleTenant",
+        "tenant",
+    )
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"PORT": "eighty"}, "PORT must be a whole number"),
+        ({"PORT": "70000"}, "PORT must be between"),
+        ({"MicrosoftAppType": "Other"}, "MicrosoftAppType must be one of"),
+        ({"MicrosoftAppId": "x", "MicrosoftAppType": "SingleTenant"}, "needs MicrosoftAppTenantId"),
+        ({"LOG_QUESTIONS": "maybe"}, "LOG_QUESTIONS must be true or false"),
+    ],
+)
+def test_bad_values_are_named(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(environ)
