@@ -1,0 +1,114 @@
+"""Command line for knowledge-base maintainers: ``python -m knowledge COMMAND``.
+
+check                        validate every notice and data file
+passages [--locale L]        list the passages with their keys
+ask "question" [--locale L]  top matches with scores and why they matched
+eval FILE                    per-locale quality table on a question set
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from knowledge.base import DEFAULT_LEXICON, DEFAULT_NOTICES, KnowledgeBase, load_alternatives
+from knowledge.chunking import chunk
+from knowledge.errors import KnowledgeError
+from knowledge.evaluation import evaluate, format_report, load_questions
+from knowledge.lexicon import Analyzer, load_analyzers
+from knowledge.loader import load_notice, notice_paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m knowledge", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--notices", type=Path, default=DEFAULT_NOTICES, help="notices folder")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="validate every notice and data file")
+    passages = sub.add_parser("passages", help="list passages and their keys")
+    passages.add_argument("--locale")
+    ask = sub.add_parser("ask", help="show the top matches for a question")
+    ask.add_argument("question")
+    ask.add_argument("--locale", default=None, help="client locale (default: detect, then en-US)")
+    ask.add_argument("--top", type=int, default=5)
+    ev = sub.add_parser("eval", help="answer quality on a question set")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--show-failures", action="store_true")
+    args = parser.parse_args(argv)
+
+    if args.command == "check":
+        return check(args.notices)
+    try:
+        kb = KnowledgeBase.load(args.notices)
+    except KnowledgeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.command == "passages":
+        for passage in kb.passages.values():
+            if args.locale in (None, passage.locale):
+                first = passage.text.splitlines()[0]
+                print(f"{passage.id:42s} {passage.kind:9s} {first[:70]}")
+        return 0
+    if args.command == "ask":
+        return show_matches(kb, args.question, args.locale, args.top)
+    try:
+        questions = load_questions(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    report = evaluate(kb, questions)
+    print(format_report(report, show_failures=args.show_failures))
+    return 0
+
+
+def check(notices: Path) -> int:
+    """Every file on its own, so that one broken file does not hide the others."""
+    problems: list[str] = []
+    analyzers: dict[str, Analyzer] = {}
+    try:
+        analyzers = load_analyzers(DEFAULT_LEXICON)
+    except KnowledgeError as exc:
+        problems.append(str(exc))
+    paths = notice_paths(notices)
+    if not paths:
+        problems.append(f"{notices}: no notices found (expected <locale>/<slug>.md files)")
+    count = 0
+    for path in paths:
+        try:
+            notice = load_notice(path)
+            count += len(chunk(notice))
+            load_alternatives(notice)
+            if analyzers and notice.locale.split("-")[0] not in analyzers:
+                print(f"warning: {path}: no lexicon for {notice.locale}; matching on plain words")
+        except KnowledgeError as exc:
+            problems.append(str(exc))
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"ok: {len(paths)} notices, {count} passages, {len(analyzers)} lexicons")
+    return 0
+
+
+def show_matches(kb: KnowledgeBase, question: str, client_locale: str | None, top: int) -> int:
+    locale = kb.choose_locale(question, client_locale, "en-US")
+    outcome = kb.ask(question, locale)
+    index = kb.indexes[locale]
+    print(f"locale {locale}; verdict {outcome.verdict}")
+    slots = index.corrected(index.analyzer.slots(question))
+    for slot, similarity in slots:
+        mended = f" (typo, {similarity:.2f})" if similarity < 1 else ""
+        print(
+            f"  slot {slot.surface!r}: {' '.join(sorted(slot.keys))}, weight {index.weight(slot):.2f}{mended}"
+        )
+    for match in kb.search(question, locale, top):
+        first = match.passage.text.splitlines()[0]
+        print(f"{match.score:.3f} cov {match.coverage:.2f} {match.passage.key:5s} {first[:60]}")
+        print(f"      matched {list(match.matched)} missing {list(match.missing)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
