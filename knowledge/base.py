@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import yaml
-
 from knowledge.chunking import chunk
 from knowledge.errors import KnowledgeError
 from knowledge.index import LocaleIndex
@@ -24,6 +22,7 @@ from knowledge.lexicon import Analyzer, load_analyzers
 from knowledge.loader import load_notices, normalise_locale
 from knowledge.model import Match, Notice, Passage, PassageKind
 from knowledge.text import fold, has_cjk, words
+from knowledge.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -235,15 +234,7 @@ def load_alternatives(notice: Notice) -> dict[str, list[str]]:
     path = notice.path.with_name(notice.slug + QUESTIONS_SUFFIX)
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(path, f"cannot be read ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise KnowledgeError(
-            path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")
-        ) from None
+    data = load_yaml(path) or {}
     if not isinstance(data, dict):
         raise KnowledgeError(
             path, "expected a mapping of passage keys (p1, l2.3...) to lists of questions"

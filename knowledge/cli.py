@@ -55,7 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         return show_matches(kb, args.question, args.locale, args.top)
     try:
         questions = load_questions(args.file)
-    except (OSError, ValueError) as exc:
+    except KnowledgeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 1
     report = evaluate(kb, questions)
@@ -100,9 +103,8 @@ def show_matches(kb: KnowledgeBase, question: str, client_locale: str | None, to
     slots = index.corrected(index.analyzer.slots(question))
     for slot, similarity in slots:
         mended = f" (typo, {similarity:.2f})" if similarity < 1 else ""
-        print(
-            f"  slot {slot.surface!r}: {' '.join(sorted(slot.keys))}, weight {index.weight(slot):.2f}{mended}"
-        )
+        keys = " ".join(sorted(slot.keys))
+        print(f"  slot {slot.surface!r}: {keys}, weight {index.weight(slot):.2f}{mended}")
     for match in kb.search(question, locale, top):
         first = match.passage.text.splitlines()[0]
         print(f"{match.score:.3f} cov {match.coverage:.2f} {match.passage.key:5s} {first[:60]}")

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from knowledge.base import KnowledgeBase, Verdict
+from knowledge.yamlfile import load_yaml
 
 DEFAULT_LOCALE = "en-US"
 
@@ -38,7 +37,7 @@ class Row:
 
 
 def load_questions(path: Path) -> list[Question]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path)
     if not isinstance(data, dict):
         raise ValueError("expected a mapping of locale -> [question, expected] pairs")
     questions: list[Question] = []

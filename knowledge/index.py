@@ -15,9 +15,9 @@ Score of a passage for a question (all in 0..1):
     score     = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus.
 
 Words not in the index are first corrected to the nearest indexed word within
-a few edits (optimal string alignment distance, so a swap is one edit: one edit
-for words of 4-5 letters, two from 6 letters on, as Elasticsearch's AUTO
-fuzziness), so "urgense" and "pozisione" still match.
+a few edits (optimal string alignment distance, so a swap is one edit): none
+under 5 letters, where a single edit lands on too many other words, one for
+5-7 letters, two from 8 on; so "urgense" and "pozisione" still match.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ COVERAGE_SHARE = 0.7
 PHRASING_SHARE = 0.2
 FOCUS_SHARE = 0.1
 INTENT_WEIGHT = 0.5
-MIN_TYPO_LENGTH = 4
-LONG_WORD = 6
+MIN_TYPO_LENGTH = 5
+LONG_WORD = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +63,8 @@ class LocaleIndex:
     ) -> None:
         self.locale = locale
         self.analyzer = analyzer
-        alternatives = alternatives or {}
         by_id = {p.id: p for p in passages}
+        alternatives = {k: v for k, v in (alternatives or {}).items() if k in by_id}
         entries: list[IndexedPassage] = []
         for passage in passages:
             questions = list(alternatives.get(passage.id, ()))

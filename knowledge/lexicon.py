@@ -9,16 +9,17 @@ through the same analyzer, so synonyms meet in the middle.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import Stemmer
-import yaml
 
 from knowledge.errors import KnowledgeError
 from knowledge.text import cjk_grams, fold, latin_words, words
+from knowledge.yamlfile import load_yaml
 
 CONCEPT_PREFIX = "~"
 INTENT_PREFIX = "?"
@@ -78,6 +79,7 @@ class Analyzer:
         # A word listed as it is decides its concepts; stems are the fallback,
         # since Snowball cuts some unrelated words alike (it: quali/qualità).
         self.exact: dict[str, set[str]] = {}
+        self.raw_phrases: dict[tuple[str, ...], set[str]] = {}
         self.lexicon_words: set[str] = set(self.stopwords)
         # Concepts are the notice's topics; intents are what a question asks for
         # ("which ...", "why ..."): they rank passages but do not make a question on topic.
@@ -88,10 +90,12 @@ class Analyzer:
                 folded = fold(str(term))
                 self.lexicon_words.update(words(folded))
                 if self.segmented:
-                    content = [w for w in words(folded) if w not in self.stopwords]
-                    if len(content) == 1 < len(words(folded)):
-                        # "où je me trouve" is not "trouve": a phrase whose
-                        # meaning was in its small words cannot be matched.
+                    raw = tuple(words(folded))
+                    content = [w for w in raw if w not in self.stopwords]
+                    if len(content) < len(raw) > 1:
+                        # "por qué", "à quoi sert", "wen ich anrufe": the meaning
+                        # is in the small words, so match the words as written.
+                        self.raw_phrases.setdefault(raw, set()).add(key)
                         continue
                     if len(content) == 1:
                         self.exact.setdefault(content[0], set()).add(key)
@@ -101,6 +105,16 @@ class Analyzer:
                 else:
                     self.substrings.setdefault(folded, set()).add(key)
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
+        self.longest_raw_phrase = max((len(p) for p in self.raw_phrases), default=0)
+        # Latin terms inside Japanese text must stand as words: "ip" is not in "sip".
+        self._substring_patterns = {
+            term: re.compile(
+                (r"(?<![a-z0-9])" if term[:1].isascii() else "")
+                + re.escape(term)
+                + (r"(?![a-z0-9])" if term[-1:].isascii() else "")
+            )
+            for term in self.substrings
+        }
         self.small_talk = {
             kind: tuple(
                 sorted({fold(str(t)) for t in small_talk.get(kind, [])}, key=len, reverse=True)
@@ -113,15 +127,7 @@ class Analyzer:
 
     @classmethod
     def from_file(cls, path: Path) -> Analyzer:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise KnowledgeError(path, f"cannot be read ({exc})") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise KnowledgeError(
-                path, "invalid YAML" + (f" at line {mark.line + 1}" if mark else "")
-            ) from None
+        data = load_yaml(path)
         if not isinstance(data, dict):
             raise KnowledgeError(
                 path, "expected a mapping with language, stemmer, stopwords, concepts"
@@ -172,7 +178,29 @@ class Analyzer:
         return slots[0] if slots else Slot(word, frozenset({word}))
 
     def _segmented_slots(self, folded: str) -> list[Slot]:
-        content = [w for w in words(folded) if w not in self.stopwords]
+        slots: list[Slot] = []
+        run: list[str] = []  # words between raw phrases
+        tokens = words(folded)
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self.longest_raw_phrase, len(tokens) - i), 1, -1):
+                concepts = self.raw_phrases.get(tuple(tokens[i : i + size]))
+                if concepts:
+                    slots.extend(self._content_slots(run))
+                    run = []
+                    phrase = tokens[i : i + size]
+                    members = {self.stem(w) for w in phrase if w not in self.stopwords}
+                    slots.append(Slot(" ".join(phrase), frozenset(concepts), frozenset(members)))
+                    i += size
+                    break
+            else:
+                run.append(tokens[i])
+                i += 1
+        slots.extend(self._content_slots(run))
+        return slots
+
+    def _content_slots(self, tokens: list[str]) -> list[Slot]:
+        content = [w for w in tokens if w not in self.stopwords]
         stems = [self.stem(w) for w in content]
         slots: list[Slot] = []
         i = 0
@@ -200,9 +228,9 @@ class Analyzer:
     def _word_concepts(self, stem: str) -> set[str] | None:
         # Snowball does not always cut accent-less or inflected forms to the
         # same stem ("transmise" -> transmis, "transmis" -> transm): a known
-        # one-word stem of 4+ letters that starts this stem, at most 3 letters
-        # shorter, still names its concept.
-        for cut in range(len(stem) - 1, max(3, len(stem) - 4), -1):
+        # one-word stem of 5+ letters that starts this stem, at most 3 letters
+        # shorter, still names its concept. (Shorter stems start too many words.)
+        for cut in range(len(stem) - 1, max(4, len(stem) - 4), -1):
             concepts = self.phrases.get((stem[:cut],))
             if concepts:
                 return concepts
@@ -213,9 +241,10 @@ class Analyzer:
         rest = folded
         # Longest terms first, so 位置情報 wins over 情報.
         for term in sorted(self.substrings, key=len, reverse=True):
-            while term in rest:
+            pattern = self._substring_patterns[term]
+            while (found := pattern.search(rest)) is not None:
                 slots.append(Slot(term, frozenset(self.substrings[term]), frozenset({term})))
-                rest = rest.replace(term, " ", 1)
+                rest = rest[: found.start()] + " " + rest[found.end() :]
         slots.extend(Slot(g, frozenset({g})) for g in cjk_grams(rest))
         slots.extend(Slot(w, frozenset({w})) for w in latin_words(rest))
         return slots
