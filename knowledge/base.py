@@ -18,7 +18,7 @@ from pathlib import Path
 from knowledge.chunking import chunk
 from knowledge.errors import KnowledgeError
 from knowledge.index import LocaleIndex
-from knowledge.lexicon import Analyzer, load_analyzers
+from knowledge.lexicon import INTENT_PREFIX, Analyzer, load_analyzers, load_generic_concepts
 from knowledge.loader import load_notices, normalise_locale
 from knowledge.model import Match, Notice, Passage, PassageKind
 from knowledge.text import fold, has_cjk, words
@@ -36,9 +36,12 @@ ANSWER_MIN_SCORE = 0.55
 SUGGEST_MIN_SCORE = 0.40
 # "Did you mean" when the runner-up is within CLOSE_K * sqrt(top) of the top
 # score (the shape of QnA Maker's active-learning rule), unless the top is sure.
-CLOSE_K = 0.06
+CLOSE_K = 0.04
 SURE_SCORE = 0.85
 MAX_CHOICES = 3
+# A question naming only generic concepts (share, call, operator...) is answered
+# only when it is this close to one of the passage's alternative questions.
+GENERIC_PHRASING = 0.7
 
 
 class Verdict(StrEnum):
@@ -67,7 +70,9 @@ class KnowledgeBase:
         notices: Sequence[Notice],
         analyzers: dict[str, Analyzer],
         alternatives: Mapping[str, Sequence[str]] | None = None,
+        generic_concepts: frozenset[str] = frozenset(),
     ) -> None:
+        self.generic_concepts = generic_concepts
         self.notices = {(n.locale, n.slug): n for n in notices}
         self.analyzers = analyzers
         self.alternatives: dict[str, Sequence[str]] = dict(alternatives or {})
@@ -96,7 +101,7 @@ class KnowledgeBase:
         alternatives: dict[str, list[str]] = {}
         for notice in notices:
             alternatives.update(load_alternatives(notice))
-        return cls(notices, analyzers, alternatives)
+        return cls(notices, analyzers, alternatives, load_generic_concepts(lexicon_dir))
 
     # -- locales -------------------------------------------------------------
 
@@ -203,11 +208,13 @@ class KnowledgeBase:
         if kind:
             return Outcome(Verdict.SMALL_TALK, locale, small_talk=kind)
         matches = self.search(question, locale)
-        if not matches or not self._on_topic(question, locale, matches[0]):
+        topic = self._topic(question, locale, matches[0]) if matches else None
+        if topic is None or matches[0].score < SUGGEST_MIN_SCORE:
             return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
         top = matches[0]
-        if top.score < SUGGEST_MIN_SCORE:
-            return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
+        if topic == "generic" and top.phrasing < GENERIC_PHRASING:
+            choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE][:MAX_CHOICES]
+            return Outcome(Verdict.SUGGEST, locale, tuple(choices))
         close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]
         # A list and its own items are one answer, not rivals: the list holds them.
         if top.passage.kind == PassageKind.LIST:
@@ -217,16 +224,25 @@ class KnowledgeBase:
         choices = close if len(close) > 1 else [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
         return Outcome(Verdict.SUGGEST, locale, tuple(choices[:MAX_CHOICES]))
 
-    def _on_topic(self, question: str, locale: str, top: Match) -> bool:
-        """A question must name at least one of the notice's concepts that the passage holds.
+    def _topic(self, question: str, locale: str, top: Match) -> str | None:
+        """Which of the notice's concepts the question names and the passage holds.
 
-        Without this, "Quelle heure est-il ?" would match "heures de fin des
-        appels" on one word. Languages without a lexicon have no concepts.
+        "specific" (IP address, location... or an intent: "why", "which"),
+        "generic" (only share, call...) or None. Without this, "Quelle heure
+        est-il ?" would match "heures de fin des appels" on one word. A language
+        without a lexicon has no concepts: its questions count as specific.
         """
         index = self.indexes[locale]
         if not index.analyzer.phrases and not index.analyzer.substrings:
-            return True
-        return any(slot.surface in top.matched for slot in index.concept_slots(question))
+            return "specific"
+        slots = index.corrected(index.analyzer.slots(question))
+        named = [s for s, _ in slots if s.concepts and s.surface in top.matched]
+        if not named:
+            return None
+        asks = any(k.startswith(INTENT_PREFIX) for s, _ in slots for k in s.keys)
+        if asks or any(s.concepts - self.generic_concepts for s in named):
+            return "specific"
+        return "generic"
 
 
 def load_alternatives(notice: Notice) -> dict[str, list[str]]:

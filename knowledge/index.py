@@ -40,6 +40,7 @@ COVERAGE_SHARE = 0.7
 PHRASING_SHARE = 0.2
 FOCUS_SHARE = 0.1
 INTENT_WEIGHT = 0.5
+UNKNOWN_SHARE = 0.6
 MIN_TYPO_LENGTH = 5
 LONG_WORD = 8
 
@@ -94,7 +95,10 @@ class LocaleIndex:
             for term in entry.own | entry.context:
                 df[term] = df.get(term, 0) + 1
         self.idf = {t: _idf(total, n) for t, n in df.items()}
-        self.unknown_idf = _idf(total, 0)
+        # A word the notices never use is what the question is about and the
+        # notice lacks; it weighs like a rare notice word, a little less than
+        # the rarest, so a stray "PC" does not sink a question about IP addresses.
+        self.unknown_idf = UNKNOWN_SHARE * _idf(total, 0)
         # Words of the notices and the lexicon, for typo correction.
         vocabulary: set[str] = set(analyzer.lexicon_words)
         for passage in passages:
@@ -159,28 +163,21 @@ class LocaleIndex:
         total = sum(weights)
         query_phrasing = " ".join(sorted(k for slot, _ in slots for k in slot.all_keys))
         query_concepts = frozenset(k for slot, _ in slots for k in slot.keys)
-        scored: list[tuple[float, float, int, IndexedPassage, list[str], list[str]]] = []
+        matches: list[Match] = []
         for entry in self.entries:
             got = 0.0
             matched: list[str] = []
             missing: list[str] = []
             for (slot, similarity), weight in zip(slots, weights, strict=True):
-                if slot.keys & entry.own:
-                    hit = 1.0
-                elif slot.keys & entry.context:
-                    hit = (
-                        CONTEXT_WEIGHT
-                        if entry.passage.kind == PassageKind.ITEM
-                        else CHILDREN_WEIGHT
-                    )
-                elif slot.weak & (entry.own | entry.context):
-                    hit = WEAK_WEIGHT
+                hit = self._hit(slot, entry)
+                if hit:
+                    got += weight * hit * similarity
+                    matched.append(slot.surface)
                 else:
                     missing.append(slot.surface)
-                    continue
-                got += weight * hit * similarity
-                matched.append(slot.surface)
-            coverage = got / total if total else 0.0
+            if not got:
+                continue
+            coverage = got / total
             phrasing = max(
                 (
                     fuzz.ratio(query_phrasing, p, processor=utils.default_process) / 100.0
@@ -194,19 +191,31 @@ class LocaleIndex:
                 else 0.0
             )
             score = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
-            scored.append((score, coverage, entry.passage.order, entry, matched, missing))
-        # Deterministic order: score, then coverage, then the notice's own order.
-        scored.sort(key=lambda s: (-round(s[0], 9), -round(s[1], 9), s[2]))
-        return [
-            Match(
-                entry.passage, round(score, 4), round(coverage, 4), tuple(matched), tuple(missing)
+            # Rounded so that float noise never decides between two passages.
+            matches.append(
+                Match(
+                    entry.passage,
+                    round(score, 6),
+                    round(coverage, 6),
+                    round(phrasing, 6),
+                    tuple(matched),
+                    tuple(missing),
+                )
             )
-            for score, coverage, _, entry, matched, missing in scored[:limit]
-            if coverage > 0
-        ]
+        # Deterministic order: score, then coverage, then the notice's own order.
+        matches.sort(key=lambda m: (-m.score, -m.coverage, m.passage.order))
+        return matches[:limit]
 
-    def concept_slots(self, question: str) -> list[Slot]:
-        return [slot for slot, _ in self.corrected(self.analyzer.slots(question)) if slot.concepts]
+    @staticmethod
+    def _hit(slot: Slot, entry: IndexedPassage) -> float:
+        """How fully a passage holds a slot: 1 in its text or questions, less in context."""
+        if slot.keys & entry.own:
+            return 1.0
+        if slot.keys & entry.context:
+            return CONTEXT_WEIGHT if entry.passage.kind == PassageKind.ITEM else CHILDREN_WEIGHT
+        if slot.weak & (entry.own | entry.context):
+            return WEAK_WEIGHT
+        return 0.0
 
 
 def _idf(total: int, df: int) -> float:

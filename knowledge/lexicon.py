@@ -72,6 +72,10 @@ class Analyzer:
         except KeyError:
             raise KnowledgeError(self.source, f"unknown Snowball stemmer {stemmer!r}") from None
         self.stopwords = frozenset(w for entry in stopwords for w in words(fold(str(entry))))
+        # Unsegmented text has no words to drop: its stop words are cut out as substrings.
+        self._cjk_stopwords = tuple(
+            sorted((fold(str(e)) for e in stopwords), key=len, reverse=True)
+        )
         self._stems: dict[str, str] = {}
         # phrase (tuple of stems, or a folded substring for Japanese) -> concept keys
         self.phrases: dict[tuple[str, ...], set[str]] = {}
@@ -245,6 +249,8 @@ class Analyzer:
             while (found := pattern.search(rest)) is not None:
                 slots.append(Slot(term, frozenset(self.substrings[term]), frozenset({term})))
                 rest = rest[: found.start()] + " " + rest[found.end() :]
+        for stopword in self._cjk_stopwords:
+            rest = rest.replace(stopword, " ")
         slots.extend(Slot(g, frozenset({g})) for g in cjk_grams(rest))
         slots.extend(Slot(w, frozenset({w})) for w in latin_words(rest))
         return slots
@@ -280,9 +286,26 @@ def _mapping_of_lists(path: Path, data: dict[str, Any], field: str) -> dict[str,
     return {str(k): [str(t) for t in v] for k, v in value.items()}
 
 
+CONCEPTS_FILE = "concepts.yaml"
+
+
+def load_generic_concepts(folder: Path) -> frozenset[str]:
+    """Concept keys (``~share``) that do not make a question specific; see concepts.yaml."""
+    path = folder / CONCEPTS_FILE
+    if not path.exists():
+        return frozenset()
+    data = load_yaml(path) or {}
+    generic = data.get("generic", []) if isinstance(data, dict) else None
+    if not isinstance(generic, list):
+        raise KnowledgeError(path, "'generic' must be a list of concept names")
+    return frozenset(CONCEPT_PREFIX + str(name) for name in generic)
+
+
 def load_analyzers(folder: Path) -> dict[str, Analyzer]:
     analyzers: dict[str, Analyzer] = {}
     for path in sorted(folder.glob("*.yaml")):
+        if path.name == CONCEPTS_FILE:
+            continue
         analyzer = Analyzer.from_file(path)
         if analyzer.language != path.stem:
             raise KnowledgeError(

@@ -67,5 +67,6 @@ class Match:
     passage: Passage
     score: float
     coverage: float
+    phrasing: float = 0.0
     matched: tuple[str, ...] = field(default=())
     missing: tuple[str, ...] = field(default=())
