@@ -94,3 +94,25 @@ def test_a_broken_lexicon_names_its_file(tmp_path: Path) -> None:
     path.write_text("language: yy\nstemmer: null\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="does not match the file name"):
         load_analyzers(tmp_path)
+
+
+def test_phrases_with_small_words_match_as_written(analyzers: dict[str, Analyzer]) -> None:
+    # "por qué" is "why": its meaning is in the stop words.
+    assert keys(analyzers["es"], "¿Por qué se comparte?")[0] == {"?purpose"}
+    assert {"~call_details"} in keys(analyzers["de"], "Weiß er, wen ich anrufe?")
+
+
+def test_yes_no_on_off_stay_words_in_lexicon_files(analyzers: dict[str, Analyzer]) -> None:
+    # PyYAML 1.1 would read them as booleans.
+    assert "on" in analyzers["fr"].stopwords
+    assert "no" in analyzers["es"].stopwords
+
+
+def test_latin_terms_in_japanese_are_whole_words(analyzers: dict[str, Analyzer]) -> None:
+    concepts = {k for s in analyzers["ja"].slots("SIP アドレス") for k in s.keys}
+    assert "~ip" not in concepts and "~sip" in concepts
+
+
+def test_japanese_stop_words_are_cut_out(analyzers: dict[str, Analyzer]) -> None:
+    surfaces = [s.surface for s in analyzers["ja"].slots("私の電話番号")]
+    assert surfaces == ["電話番号"]

@@ -1,0 +1,83 @@
+"""Matching benchmark: per-query latency of the project's search against a naive
+rapidfuzz ``process.extractOne`` over the same passages, plus start-up time.
+
+    python bench/matching.py [--repeat 20]
+
+Prints a table; it asserts nothing. The questions are those of
+tests/eval/questions.yaml, each asked in its client locale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge import KnowledgeBase  # noqa: E402
+from knowledge.evaluation import load_questions  # noqa: E402
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def naive_key(kb: KnowledgeBase, texts: dict[str, list[str]], locale: str, question: str) -> str:
+    """The key of the passage a plain extractOne picks."""
+    best = process.extractOne(
+        question, texts[locale], scorer=fuzz.WRatio, processor=utils.default_process
+    )
+    return next(p.key for p in kb.passages.values() if p.locale == locale and p.text == best[0])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    kb = KnowledgeBase.load()
+    load_ms = (time.perf_counter() - started) * 1000
+    questions = load_questions(ROOT / "tests" / "eval" / "questions.yaml")
+    texts = {loc: [p.text for p in kb.passages.values() if p.locale == loc] for loc in kb.locales}
+
+    ours: list[float] = []
+    naive: list[float] = []
+    for _ in range(args.repeat):
+        for q in questions:
+            t0 = time.perf_counter()
+            locale = kb.choose_locale(q.text, q.client_locale, "en-US")
+            kb.ask(q.text, locale)
+            t1 = time.perf_counter()
+            process.extractOne(
+                q.text, texts[q.client_locale], scorer=fuzz.WRatio, processor=utils.default_process
+            )
+            t2 = time.perf_counter()
+            ours.append((t1 - t0) * 1000)
+            naive.append((t2 - t1) * 1000)
+    same_locale = [q for q in questions if q.key and q.answer_locale == q.client_locale]
+    naive_right = sum(naive_key(kb, texts, q.client_locale, q.text) == q.key for q in same_locale)
+    passages = len(kb.passages)
+    print(f"knowledge base: {passages} passages, {len(kb.locales)} locales, load {load_ms:.0f} ms")
+    print(f"{len(questions)} questions x {args.repeat} runs\n")
+    print("| matcher | p50 ms | p99 ms |")
+    print("| --- | ---: | ---: |")
+    for name, values in (
+        ("project (locale choice + ask)", ours),
+        ("naive extractOne (WRatio)", naive),
+    ):
+        print(f"| {name} | {statistics.median(values):.3f} | {percentile(values, 0.99):.3f} |")
+    print(f"\nnaive extractOne top-1, same-locale answerable: {naive_right}/{len(same_locale)}")
+    print("(it always answers, so it refuses none of the out-of-scope questions)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

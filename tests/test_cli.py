@@ -1,0 +1,59 @@
+"""python -m knowledge: check, passages, ask, eval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.cli import main
+
+EVAL = Path(__file__).resolve().parent / "eval"
+
+
+def test_check_passes_on_the_shipped_knowledge_base(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    assert "ok: 6 notices, 60 passages, 6 lexicons" in capsys.readouterr().out
+
+
+def test_check_names_every_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for locale in ("fr-FR", "it-IT"):
+        (tmp_path / locale).mkdir()
+        (tmp_path / locale / "bad.md").write_text("---\ntitle: [x\n---\nbody\n", encoding="utf-8")
+    assert main(["--notices", str(tmp_path), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "fr-FR/bad.md: invalid YAML" in err and "it-IT/bad.md: invalid YAML" in err
+
+
+def test_ask_shows_matches_with_scores_and_why(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "ma localisation", "--locale", "fr-FR", "--top", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "verdict answer" in out and "slot 'localisation': ~location" in out
+    assert "l2.3" in out and "matched ['localisation']" in out
+
+
+def test_passages_lists_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["passages", "--locale", "de-DE"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 10 and lines[0].startswith("de-DE/operator-connect-privacy#p1")
+
+
+def test_eval_prints_a_per_locale_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        'fr-FR:\n  - ["ma localisation", l2.3]\n  - ["Bonjour", ~]\n  - ["IP", p1]\n'
+        'en-US:\n  - ["Quelle est la durée de l\'appel ?", "fr-FR:l2.2"]\n',
+        encoding="utf-8",
+    )
+    assert main(["eval", str(questions), "--show-failures"]) == 0
+    out = capsys.readouterr().out
+    assert "| fr-FR | 2 | 0.50 | 0.00 | 0.50 | 1 | 1.00 |" in out
+    assert "| en-US | 1 | 1.00 | 0.00 | 0.00 | 0 | - |" in out
+    assert "[fr-FR] 'IP': answer fr-FR:l2.2, expected fr-FR:p1" in out
+
+
+def test_the_shipped_evaluation_sets_load() -> None:
+    from knowledge.evaluation import load_questions
+
+    assert len(load_questions(EVAL / "questions.yaml")) > 150
+    assert len(load_questions(EVAL / "holdout.yaml")) > 50

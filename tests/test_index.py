@@ -1,0 +1,44 @@
+"""Scoring details of the per-locale index."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import KnowledgeBase
+
+
+@pytest.mark.parametrize(
+    ("locale", "typo", "concept"),
+    [
+        ("fr-FR", "urgense", "~emergency"),  # one edit, 7 letters
+        ("it-IT", "pozisione", "~location"),  # two edits, 9 letters
+        ("en-US", "emergancy", "~emergency"),
+    ],
+)
+def test_typos_are_mended_to_a_close_known_word(
+    kb: KnowledgeBase, locale: str, typo: str, concept: str
+) -> None:
+    index = kb.indexes[locale]
+    [(slot, similarity)] = index.corrected(index.analyzer.slots(typo))
+    assert concept in slot.keys and 0.7 < similarity < 1
+
+
+@pytest.mark.parametrize("word", ["ecran", "pris", "fichier"])
+def test_short_or_far_words_are_not_mended(kb: KnowledgeBase, word: str) -> None:
+    index = kb.indexes["fr-FR"]
+    [(slot, similarity)] = index.corrected(index.analyzer.slots(word))
+    assert similarity == 1.0 and not slot.concepts
+
+
+def test_a_word_the_notice_never_uses_weighs_like_a_rare_word(kb: KnowledgeBase) -> None:
+    index = kb.indexes["fr-FR"]
+    [ecran] = index.analyzer.slots("écran")
+    [share] = index.analyzer.slots("partager")
+    assert index.weight(ecran) > index.weight(share)
+
+
+def test_coverage_uses_context_for_items(kb: KnowledgeBase) -> None:
+    # "Microsoft" is in the lead-in of the list, not in the item or its questions.
+    matches = kb.search("adresse IP Microsoft", "fr-FR", limit=10)
+    [item] = [m for m in matches if m.passage.key == "l2.2"]
+    assert 0.5 < item.coverage < 1.0 and set(item.matched) == {"adresse ip", "microsoft"}
