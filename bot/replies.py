@@ -1,16 +1,13 @@
-"""What the bot says, built from knowledge-base outcomes, then rendered as an Activity.
+"""What the bot says, built from knowledge-base outcomes, whatever the channel.
 
-``compose_*`` build a channel-neutral Reply; ``render`` turns it into a Bot
-Framework Activity: markdown text that always carries the passage and the privacy
-link, plus the choices as buttons. Button data carries everything a click needs
-(the passage id), so the bot keeps no conversation state.
+``compose_*`` build a channel-neutral Reply; ``bot.render`` turns it into an
+Activity. Button data carries everything a click needs (the passage id), so the
+bot keeps no conversation state.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from botbuilder.schema import Activity, ActivityTypes, CardAction, SuggestedActions
 
 from bot.strings import Strings
 from knowledge import KnowledgeBase, Link, Passage, PassageKind
@@ -19,6 +16,8 @@ from knowledge import KnowledgeBase, Link, Passage, PassageKind
 SHOW = "show"  # one passage, by id
 NONE = "none"  # "none of these": the not-covered reply
 NOTICE = "notice"  # the whole notice
+ASK = "ask"  # an example question, asked as if typed
+FEEDBACK = "feedback"  # thumbs up or down on an answer
 LABEL_MAX = 80
 
 
@@ -112,7 +111,7 @@ def compose_suggestions(
 
 def _examples(strings: Strings) -> tuple[Choice, ...]:
     # Example questions are typed text: clicking one asks it like a user would.
-    return tuple(Choice(q, {"action": "ask", "text": q}) for q in strings.examples)
+    return tuple(Choice(q, {"action": ASK, "text": q}) for q in strings.examples)
 
 
 def compose_not_covered(kb: KnowledgeBase, strings: Strings, locale: str) -> Reply:
@@ -146,33 +145,5 @@ def compose_small_talk(strings: Strings, locale: str, kind: str) -> Reply:
     return Reply(kind="small_talk", locale=locale, intro=strings.small_talk(kind))
 
 
-def markdown(reply: Reply) -> str:
-    """The whole reply as markdown, for clients that show no cards and for notifications."""
-    parts = [p for p in (reply.intro, reply.body) if p]
-    if reply.source:
-        parts.append(f"*{reply.source}*")
-    if reply.link:
-        parts.append(f"[{reply.link_label}]({reply.link.url})")
-    if reply.choices and reply.kind in ("suggest", "help", "welcome", "not_covered"):
-        parts.append("\n".join(f"- {c.label}" for c in reply.choices))
-    return "\n\n".join(parts)
-
-
-def render(reply: Reply) -> Activity:
-    actions = [
-        CardAction(
-            type="messageBack",
-            title=choice.label,
-            text=choice.data.get("text", choice.label),
-            display_text=choice.label,
-            value=choice.data,
-        )
-        for choice in reply.choices
-    ]
-    return Activity(
-        type=ActivityTypes.message,
-        text=markdown(reply),
-        text_format="markdown",
-        locale=reply.locale,
-        suggested_actions=SuggestedActions(actions=actions) if actions else None,
-    )
+def compose_feedback_thanks(strings: Strings, locale: str) -> Reply:
+    return Reply(kind="feedback", locale=locale, intro=strings.feedback_thanks)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
+from botframework.connector.auth import AuthenticationConstants
+
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
@@ -28,6 +30,11 @@ class Settings:
     log_level: str = "INFO"
     log_questions: bool = False
     allow_any_service_url: bool = False
+    auth_timeout_seconds: int = 5
+    # Where botbuilder fetches the channel's OpenID metadata and which issuer it
+    # expects; empty means botbuilder's defaults (the public Bot Framework).
+    openid_metadata_url: str = ""
+    token_issuer: str = ""
 
     @property
     def authenticated(self) -> bool:
@@ -59,6 +66,9 @@ class Settings:
             log_level=(text("LOG_LEVEL", "INFO") or "INFO").upper(),
             log_questions=_boolean(environ, "LOG_QUESTIONS"),
             allow_any_service_url=_boolean(environ, "ALLOW_ANY_SERVICE_URL"),
+            auth_timeout_seconds=_integer(environ, "AUTH_TIMEOUT_SECONDS", 5, 1, 60),
+            openid_metadata_url=text("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", ""),
+            token_issuer=text("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", ""),
         )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MicrosoftAppType SingleTenant needs MicrosoftAppTenantId")
@@ -72,12 +82,29 @@ class Settings:
 
     def botbuilder_configuration(self) -> SimpleNamespace:
         """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
-        return SimpleNamespace(
+        config = SimpleNamespace(
             APP_ID=self.app_id,
             APP_PASSWORD=self.app_password,
             APP_TYPE=self.app_type,
             APP_TENANTID=self.app_tenant_id,
         )
+        if self.openid_metadata_url or self.token_issuer:
+            # Any of these switches botbuilder to its parameterized authentication,
+            # which needs every endpoint: the public cloud's, but for the overrides.
+            constants = AuthenticationConstants
+            config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = (
+                self.openid_metadata_url or constants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+            )
+            config.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = (
+                self.token_issuer or constants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
+            )
+            config.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = (
+                constants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+            )
+            config.TO_CHANNEL_FROM_BOT_LOGIN_URL = constants.TO_CHANNEL_FROM_BOT_LOGIN_URL
+            config.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = constants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+            config.OAUTH_URL = constants.OAUTH_URL
+        return config
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

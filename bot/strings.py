@@ -30,6 +30,9 @@ class Strings:
     thanks: str
     goodbye: str
     error: str
+    feedback_up: str
+    feedback_down: str
+    feedback_thanks: str
 
     def small_talk(self, kind: str) -> str:
         return {"greeting": self.greeting, "thanks": self.thanks, "goodbye": self.goodbye}[kind]

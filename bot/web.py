@@ -9,10 +9,12 @@ reason, and nothing a client sends can make the server stop serving.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import logging
 import os
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,8 +22,13 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, DeliveryModes
+from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
+from bot import auth
+from bot.auth import MetadataUnavailable
 from bot.handler import NoticeBot
+from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.strings import Catalog
 from knowledge import KnowledgeBase
@@ -30,7 +37,9 @@ log = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
+AUTHENTICATION = web.AppKey("authentication", BotFrameworkAuthentication)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
+METRICS = web.AppKey("metrics", Metrics)
 BOT = web.AppKey("bot", NoticeBot)
 
 
@@ -46,9 +55,10 @@ def create_app(
             else KnowledgeBase.load()
         )
     catalog = Catalog.load()
-    adapter = CloudAdapter(
-        ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
-    )
+    metrics = Metrics()
+    auth.install(auth.metadata_urls(settings.openid_metadata_url), settings.auth_timeout_seconds)
+    authentication = ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
+    adapter = CloudAdapter(authentication)
     adapter.on_turn_error = _on_turn_error(catalog, knowledge_base, settings)
 
     # The body limit is enforced by the handler (413 with a reason); aiohttp's
@@ -56,10 +66,13 @@ def create_app(
     app = web.Application(client_max_size=settings.max_body_bytes + 1, middlewares=[_errors])
     app[SETTINGS] = settings
     app[KNOWLEDGE] = knowledge_base
+    app[AUTHENTICATION] = authentication
     app[ADAPTER] = adapter
-    app[BOT] = NoticeBot(knowledge_base, catalog, settings)
+    app[METRICS] = metrics
+    app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_endpoint)
     return app
 
 
@@ -70,6 +83,11 @@ def problem(status: int, reason: str) -> web.Response:
 async def healthz(request: web.Request) -> web.Response:
     kb = request.app[KNOWLEDGE]
     return web.json_response({"status": "ok", "locales": list(kb.locales)})
+
+
+async def metrics_endpoint(request: web.Request) -> web.Response:
+    body = request.app[METRICS].exposition()
+    return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
 async def read_activity(request: web.Request, limit: int) -> Activity | web.Response:
@@ -120,6 +138,14 @@ def is_loopback_url(url: str) -> bool:
 
 
 async def messages(request: web.Request) -> web.Response:
+    started = time.perf_counter()
+    try:
+        return await _messages(request)
+    finally:
+        request.app[METRICS].latency.labels("messages").observe(time.perf_counter() - started)
+
+
+async def _messages(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     activity = await read_activity(request, settings.max_body_bytes)
     if isinstance(activity, web.Response):
@@ -133,18 +159,48 @@ async def messages(request: web.Request) -> web.Response:
             "refused a non-loopback serviceUrl without MicrosoftAppId: %s", activity.service_url
         )
         return problem(403, "serviceUrl must be a loopback address when MicrosoftAppId is not set")
-    auth_header = request.headers.get("Authorization", "")
+    authenticated = await authenticate(request, activity)
+    if isinstance(authenticated, web.Response):
+        return authenticated
     try:
         response = await request.app[ADAPTER].process_activity(
-            auth_header, activity, request.app[BOT].on_turn
+            authenticated, activity, request.app[BOT].on_turn
         )
-    except PermissionError:
-        return problem(401, "unauthorized: missing or invalid bearer token")
     except DeliveryError:
         return problem(502, "the reply could not be delivered to serviceUrl")
     if response is not None:
         return web.json_response(response.body, status=int(response.status))
     return web.Response(status=200)
+
+
+async def authenticate(
+    request: web.Request, activity: Activity
+) -> AuthenticateRequestResult | web.Response:
+    """botbuilder's validation of the bearer token, bounded in time.
+
+    Done before the turn so that a token problem is a 401, and an identity
+    metadata endpoint that cannot be reached a 503 within AUTH_TIMEOUT_SECONDS,
+    never a hang or a 500. Without MicrosoftAppId botbuilder lets anonymous
+    requests in.
+    """
+    settings = request.app[SETTINGS]
+    # botbuilder treats only None as "no header" (then anonymous if no app id).
+    header = request.headers.get("Authorization") or None
+    unavailable = "cannot validate the token now (identity metadata unreachable)"
+    try:
+        async with asyncio.timeout(settings.auth_timeout_seconds):
+            result: AuthenticateRequestResult = await request.app[
+                AUTHENTICATION
+            ].authenticate_request(activity, header)
+            return result
+    except (MetadataUnavailable, TimeoutError) as exc:
+        log.warning("token validation impossible: %s", exc or type(exc).__name__)
+        return problem(503, unavailable)
+    except Exception as exc:
+        # botbuilder rejects tokens with PermissionError, PyJWT errors and bare
+        # Exceptions ("Could not validate endorsement key"): all are a denial.
+        log.info("token rejected: %s: %s", type(exc).__name__, exc)
+        return problem(401, "unauthorized: missing or invalid bearer token")
 
 
 class DeliveryError(Exception):

@@ -1,0 +1,109 @@
+"""A Reply as a Bot Framework Activity, per channel.
+
+Every reply's ``text`` is markdown that carries the passage and the privacy
+link, for clients that show no cards and for notifications. Teams, the
+Emulator and Web Chat also get an Adaptive Card (schema 1.5: TextBlock,
+ActionSet, Action.OpenUrl, Action.Submit only, so every 1.5 host renders it);
+other channels get the choices as suggested actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.schema import Activity, ActivityTypes, Attachment, CardAction, SuggestedActions
+
+from bot.replies import FEEDBACK, Choice, Reply
+from bot.strings import Strings
+
+CARD_CHANNELS = frozenset({"msteams", "emulator", "webchat", "directline"})
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+CARD_VERSION = "1.5"
+LISTED_KINDS = ("suggest", "help", "welcome", "not_covered")
+
+
+def markdown(reply: Reply) -> str:
+    """The whole reply as markdown."""
+    parts = [p for p in (reply.intro, reply.body) if p]
+    if reply.source:
+        parts.append(f"*{reply.source}*")
+    if reply.link:
+        parts.append(f"[{reply.link_label}]({reply.link.url})")
+    if reply.choices and reply.kind in LISTED_KINDS:
+        parts.append("\n".join(f"- {c.label}" for c in reply.choices))
+    return "\n\n".join(parts)
+
+
+def render(reply: Reply, channel_id: str | None, strings: Strings) -> Activity:
+    activity = Activity(
+        type=ActivityTypes.message,
+        text=markdown(reply),
+        text_format="markdown",
+        locale=reply.locale,
+    )
+    if channel_id in CARD_CHANNELS and reply.kind not in ("small_talk", "feedback"):
+        card = adaptive_card(
+            reply, channel_id, feedback=(strings.feedback_up, strings.feedback_down)
+        )
+        activity.attachments = [Attachment(content_type=CARD_CONTENT_TYPE, content=card)]
+    elif reply.choices:
+        activity.suggested_actions = SuggestedActions(
+            actions=[_card_action(c) for c in reply.choices]
+        )
+    return activity
+
+
+def _card_action(choice: Choice) -> CardAction:
+    return CardAction(
+        type="messageBack",
+        title=choice.label,
+        text=choice.data.get("text", choice.label),
+        display_text=choice.label,
+        value=choice.data,
+    )
+
+
+def _submit(choice: Choice, channel_id: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = dict(choice.data)
+    if channel_id == "msteams":
+        # Teams shows the choice in the chat as if the user had said it.
+        data["msteams"] = {"type": "messageBack", "displayText": choice.label}
+    return {"type": "Action.Submit", "title": choice.label, "data": data}
+
+
+def adaptive_card(
+    reply: Reply, channel_id: str | None, *, feedback: tuple[str, str]
+) -> dict[str, Any]:
+    body: list[dict[str, Any]] = []
+    if reply.source:
+        body.append({"type": "TextBlock", "text": reply.source, "weight": "Bolder", "wrap": True})
+    for text in (reply.intro, reply.body):
+        if text:
+            body.append({"type": "TextBlock", "text": text, "wrap": True})
+    if reply.choices:
+        if reply.choices_title:
+            body.append(
+                {"type": "TextBlock", "text": reply.choices_title, "isSubtle": True, "wrap": True}
+            )
+        body.append(
+            {"type": "ActionSet", "actions": [_submit(c, channel_id) for c in reply.choices]}
+        )
+    actions: list[dict[str, Any]] = []
+    if reply.link:
+        actions.append({"type": "Action.OpenUrl", "title": reply.link_label, "url": reply.link.url})
+    if reply.passage_id:
+        # Counted, never stored with anything the user typed.
+        for vote, title in zip(("up", "down"), feedback, strict=True):
+            data = {"action": FEEDBACK, "vote": vote, "id": reply.passage_id}
+            actions.append(_submit(Choice(title, data), channel_id))
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": CARD_VERSION,
+        "lang": reply.locale.split("-")[0],
+        "body": body,
+    }
+    if actions:
+        card["actions"] = actions
+    return card

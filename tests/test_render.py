@@ -1,0 +1,171 @@
+"""Rendering: markdown text always; an Adaptive Card 1.5 where cards show, else suggestions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot import replies
+from bot.render import adaptive_card, markdown, render
+from bot.strings import Catalog
+from knowledge import KnowledgeBase
+
+# Adaptive Cards elements and actions with the schema version that introduced
+# them (from the Adaptive Cards schema explorer); anything else is unknown to 1.5.
+ELEMENTS = {
+    "TextBlock": 1.0, "Image": 1.0, "Container": 1.0, "ColumnSet": 1.0, "Column": 1.0,
+    "FactSet": 1.0, "ImageSet": 1.0, "Media": 1.1, "RichTextBlock": 1.2, "ActionSet": 1.2,
+    "Table": 1.5, "Input.Text": 1.0, "Input.Number": 1.0, "Input.Date": 1.0,
+    "Input.Time": 1.0, "Input.Toggle": 1.0, "Input.ChoiceSet": 1.0,
+}  # fmt: skip
+ACTIONS = {
+    "Action.OpenUrl": 1.0, "Action.Submit": 1.0, "Action.ShowCard": 1.0,
+    "Action.ToggleVisibility": 1.2, "Action.Execute": 1.4,
+}  # fmt: skip
+TEXTBLOCK_ENUMS = {
+    "weight": {"Default", "Lighter", "Bolder"},
+    "size": {"Default", "Small", "Medium", "Large", "ExtraLarge"},
+    "spacing": {"None", "Small", "Default", "Medium", "Large", "ExtraLarge", "Padding"},
+}
+TEAMS_MAX_ROOT_ACTIONS = 6
+
+
+def problems_in(card: dict[str, Any], version: float = 1.5) -> list[str]:
+    found: list[str] = []
+    if card.get("type") != "AdaptiveCard" or float(card.get("version", "0")) > version:
+        found.append(f"not an AdaptiveCard {version}: {card.get('type')} {card.get('version')}")
+
+    def action(a: dict[str, Any]) -> None:
+        if ACTIONS.get(a.get("type", ""), 99) > version:
+            found.append(f"unknown action {a.get('type')}")
+        if not a.get("title"):
+            found.append(f"{a.get('type')} without title")
+        if a.get("type") == "Action.OpenUrl" and not str(a.get("url", "")).startswith("https://"):
+            found.append("Action.OpenUrl without an https url")
+        if a.get("type") == "Action.Submit" and not isinstance(a.get("data"), dict):
+            found.append("Action.Submit without object data")
+
+    def element(e: dict[str, Any]) -> None:
+        if ELEMENTS.get(e.get("type", ""), 99) > version:
+            found.append(f"unknown element {e.get('type')}")
+        if e.get("type") == "TextBlock":
+            if not isinstance(e.get("text"), str) or not e["text"]:
+                found.append("TextBlock without text")
+            for field, allowed in TEXTBLOCK_ENUMS.items():
+                if field in e and e[field] not in allowed:
+                    found.append(f"TextBlock {field}={e[field]}")
+        for child in e.get("items", []):
+            element(child)
+        for a in e.get("actions", []):
+            action(a)
+
+    for e in card.get("body", []):
+        element(e)
+    for a in card.get("actions", []):
+        action(a)
+    if len(card.get("actions", [])) > TEAMS_MAX_ROOT_ACTIONS:
+        found.append("more root actions than Teams shows")
+    return found
+
+
+def all_replies(kb: KnowledgeBase, catalog: Catalog) -> list[replies.Reply]:
+    out: list[replies.Reply] = []
+    for locale in kb.locales:
+        strings = catalog.for_locale(locale)
+        for passage in kb.notice_passages(locale, "operator-connect-privacy"):
+            out.append(replies.compose_answer(kb, strings, passage))
+        passages = kb.notice_passages(locale, "operator-connect-privacy")[:3]
+        out.append(replies.compose_suggestions(kb, strings, locale, passages))
+        out.append(replies.compose_not_covered(kb, strings, locale))
+        out.append(replies.compose_help(kb, strings, locale))
+        out.append(replies.compose_help(kb, strings, locale, welcome=True))
+        notice = replies.compose_notice(kb, strings, locale, "operator-connect-privacy")
+        assert notice is not None
+        out.append(notice)
+    return out
+
+
+@pytest.mark.parametrize("channel", ["msteams", "emulator", "webchat"])
+def test_every_card_is_valid_adaptive_card_1_5(kb: KnowledgeBase, channel: str) -> None:
+    catalog = Catalog.load()
+    for reply in all_replies(kb, catalog):
+        activity = render(reply, channel, catalog.for_locale(reply.locale))
+        [attachment] = activity.attachments
+        assert attachment.content_type == "application/vnd.microsoft.card.adaptive"
+        assert problems_in(attachment.content) == [], (reply.kind, reply.passage_id)
+
+
+def test_the_checker_catches_what_1_5_does_not_know() -> None:
+    card = {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [
+            {"type": "CodeBlock", "codeSnippet": "x"},
+            {"type": "TextBlock", "text": "", "weight": "Heavy"},
+        ],
+        "actions": [
+            {"type": "Action.Popover", "title": "x"},
+            {"type": "Action.OpenUrl", "title": "t", "url": "ftp://x"},
+        ],
+    }
+    assert problems_in(card) == [
+        "unknown element CodeBlock",
+        "TextBlock without text",
+        "TextBlock weight=Heavy",
+        "unknown action Action.Popover",
+        "Action.OpenUrl without an https url",
+    ]
+
+
+def test_an_answer_card_has_title_passage_link_follow_ups_and_feedback(kb: KnowledgeBase) -> None:
+    catalog = Catalog.load()
+    strings = catalog.for_locale("it-IT")
+    passage = kb.passage("it-IT/operator-connect-privacy#l2.3")
+    assert passage is not None
+    card = adaptive_card(
+        replies.compose_answer(kb, strings, passage), "emulator", feedback=("+", "-")
+    )
+    blocks = [e["text"] for e in card["body"] if e["type"] == "TextBlock"]
+    assert (
+        blocks[0] == "Trasferimenti di dati tra corrieri e Microsoft per Connessione con operatore"
+    )
+    assert blocks[1] == f"{passage.context}\n\n- {passage.text}"
+    [action_set] = [e for e in card["body"] if e["type"] == "ActionSet"]
+    follow_ups = [a["data"] for a in action_set["actions"]]
+    assert [f.get("id") for f in follow_ups][:2] == [
+        "it-IT/operator-connect-privacy#l2.1",
+        "it-IT/operator-connect-privacy#l2.2",
+    ]
+    assert follow_ups[-1]["action"] == "notice"
+    assert [a["type"] for a in card["actions"]] == [
+        "Action.OpenUrl",
+        "Action.Submit",
+        "Action.Submit",
+    ]
+
+
+def test_other_channels_get_markdown_and_suggested_actions(kb: KnowledgeBase) -> None:
+    catalog = Catalog.load()
+    strings = catalog.for_locale("en-US")
+    passage = kb.passage("en-US/operator-connect-privacy#p2")
+    assert passage is not None
+    reply = replies.compose_answer(kb, strings, passage)
+    activity = render(reply, "slack", strings)
+    assert activity.attachments is None
+    assert [a.value["action"] for a in activity.suggested_actions.actions] == ["notice"]
+    assert activity.text == markdown(reply)
+    assert (
+        passage.text in activity.text
+        and "(https://go.microsoft.com/fwlink/?LinkId=521839)" in activity.text
+    )
+
+
+def test_choice_labels_never_quote_notice_text(kb: KnowledgeBase) -> None:
+    """Buttons are named by questions, so a reply never quotes a passage it is not about."""
+    catalog = Catalog.load()
+    for reply in all_replies(kb, catalog):
+        for choice in reply.choices:
+            for passage in kb.passages.values():
+                if passage.kind != "list":
+                    assert passage.text not in choice.label
