@@ -188,8 +188,9 @@ def mentions_bot(activity: Activity) -> bool:
     bot_id = activity.recipient.id if activity.recipient else None
     for entity in activity.entities or []:
         mentioned = (entity.additional_properties or {}).get("mentioned")
-        is_mention = (entity.type or "").lower() == "mention" and isinstance(mentioned, dict)
-        if is_mention and mentioned.get("id") == bot_id:
+        if (entity.type or "").lower() != "mention" or not isinstance(mentioned, dict):
+            continue
+        if mentioned.get("id") == bot_id:
             return True
     return False
 
