@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check-kb clean
+.PHONY: run test lint check-kb teams-app clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
@@ -26,6 +26,9 @@ lint: $(STAMP)
 
 check-kb: $(STAMP)
 	$(BIN)/python -m knowledge check
+
+teams-app: $(STAMP)
+	$(BIN)/python -m bot.teams_app --output teams-app.zip
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -33,6 +33,7 @@ class Strings:
     feedback_up: str
     feedback_down: str
     feedback_thanks: str
+    teams_app: dict[str, str]
 
     def small_talk(self, kind: str) -> str:
         return {"greeting": self.greeting, "thanks": self.thanks, "goodbye": self.goodbye}[kind]
