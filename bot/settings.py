@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,12 @@ class Settings:
     # expects; empty means botbuilder's defaults (the public Bot Framework).
     openid_metadata_url: str = ""
     token_issuer: str = ""
+    # Origins (scheme://host[:port]) whose pages may call the widget endpoint;
+    # the bot's own origin always may. "*" allows any.
+    widget_origins: tuple[str, ...] = ()
+    widget_rate_per_minute: int = 30
+    widget_burst: int = 10
+    widget_max_body_bytes: int = 16 * 1024
 
     @property
     def authenticated(self) -> bool:
@@ -69,6 +76,12 @@ class Settings:
             auth_timeout_seconds=_integer(environ, "AUTH_TIMEOUT_SECONDS", 5, 1, 60),
             openid_metadata_url=text("TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL", ""),
             token_issuer=text("TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", ""),
+            widget_origins=_origins(environ.get("WIDGET_ORIGINS", "")),
+            widget_rate_per_minute=_integer(environ, "WIDGET_RATE_PER_MINUTE", 30, 1, 100_000),
+            widget_burst=_integer(environ, "WIDGET_BURST", 10, 1, 100_000),
+            widget_max_body_bytes=_integer(
+                environ, "WIDGET_MAX_BODY_BYTES", 16 * 1024, 1024, 1024 * 1024
+            ),
         )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MicrosoftAppType SingleTenant needs MicrosoftAppTenantId")
@@ -118,6 +131,16 @@ def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not re.match(r"^https?://[^/\s]+$", origin):
+            raise SettingsError(
+                f"WIDGET_ORIGINS: {origin!r} is not an origin like https://intranet.example.com"
+            )
+    return origins
 
 
 def _boolean(environ: Mapping[str, str], name: str) -> bool:

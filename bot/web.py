@@ -13,6 +13,7 @@ import asyncio
 import ipaddress
 import json
 import logging
+import math
 import os
 import time
 from typing import Any
@@ -24,7 +25,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, DeliveryModes
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
-from bot import auth
+from bot import auth, widget
 from bot.auth import MetadataUnavailable
 from bot.handler import NoticeBot
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -41,6 +42,9 @@ AUTHENTICATION = web.AppKey("authentication", BotFrameworkAuthentication)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 METRICS = web.AppKey("metrics", Metrics)
 BOT = web.AppKey("bot", NoticeBot)
+WIDGET_ASSETS = web.AppKey("widget_assets", dict[str, widget.Asset])
+WIDGET_ADAPTER = web.AppKey("widget_adapter", widget.InlineAdapter)
+WIDGET_LIMITER = web.AppKey("widget_limiter", widget.RateLimiter)
 
 
 def create_app(
@@ -70,9 +74,17 @@ def create_app(
     app[ADAPTER] = adapter
     app[METRICS] = metrics
     app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics)
+    app[WIDGET_ASSETS] = widget.load_assets()
+    app[WIDGET_ADAPTER] = widget.InlineAdapter()
+    app[WIDGET_LIMITER] = widget.RateLimiter(settings.widget_rate_per_minute, settings.widget_burst)
     app.router.add_post("/api/messages", messages)
+    app.router.add_post("/api/widget/messages", widget_messages)
+    app.router.add_route("OPTIONS", "/api/widget/messages", widget_preflight)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_endpoint)
+    app.router.add_get("/", demo_page)
+    for name in widget.ASSET_TYPES:
+        app.router.add_get(f"/{name}", static_asset)
     return app
 
 
@@ -90,8 +102,8 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
-async def read_activity(request: web.Request, limit: int) -> Activity | web.Response:
-    """The request's Activity, or the 4xx response that says what is wrong with it."""
+async def read_json_object(request: web.Request, limit: int) -> dict[str, Any] | web.Response:
+    """The request's JSON object with a type, or the 4xx response that says what is wrong."""
     if request.content_type != "application/json":
         return problem(415, "Content-Type must be application/json")
     if request.content_length is not None and request.content_length > limit:
@@ -110,6 +122,14 @@ async def read_activity(request: web.Request, limit: int) -> Activity | web.Resp
         return problem(400, "body must be a JSON object (an activity)")
     if not isinstance(data.get("type"), str) or not data["type"].strip():
         return problem(400, "activity has no type")
+    return data
+
+
+async def read_activity(request: web.Request, limit: int) -> Activity | web.Response:
+    """The request's Activity, or the 4xx response that says what is wrong with it."""
+    data = await read_json_object(request, limit)
+    if isinstance(data, web.Response):
+        return data
     try:
         activity = Activity().deserialize(data)
     except Exception as exc:  # msrest raises its own DeserializationError and plain TypeErrors
@@ -201,6 +221,71 @@ async def authenticate(
         # Exceptions ("Could not validate endorsement key"): all are a denial.
         log.info("token rejected: %s: %s", type(exc).__name__, exc)
         return problem(401, "unauthorized: missing or invalid bearer token")
+
+
+async def static_asset(request: web.Request) -> web.Response:
+    name = request.path.lstrip("/")
+    return widget.asset_response(request, request.app[WIDGET_ASSETS][name])
+
+
+async def demo_page(request: web.Request) -> web.Response:
+    """A page showing the widget; ``?locale=fr-FR`` sets its data-locale."""
+    kb = request.app[KNOWLEDGE]
+    locale = kb.resolve_locale(request.query.get("locale"), request.app[SETTINGS].default_locale)
+    # The locale is one of the knowledge base's own, so it is safe in the attribute.
+    html = (widget.STATIC / "demo.html").read_text(encoding="utf-8").replace("{locale}", locale)
+    headers = {
+        "Content-Security-Policy": widget.DEMO_CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-cache",
+    }
+    return web.Response(text=html, content_type="text/html", headers=headers)
+
+
+async def widget_preflight(request: web.Request) -> web.Response:
+    ok, origin = widget.allowed_origin(request, request.app[SETTINGS].widget_origins)
+    if not ok:
+        return problem(403, "origin not allowed (see WIDGET_ORIGINS)")
+    headers = {
+        **widget.cors_headers(origin),
+        "Access-Control-Allow-Methods": "POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type",
+        "Access-Control-Max-Age": "600",
+    }
+    return web.Response(status=204, headers=headers)
+
+
+async def widget_messages(request: web.Request) -> web.Response:
+    started = time.perf_counter()
+    try:
+        return await _widget_messages(request)
+    finally:
+        request.app[METRICS].latency.labels("widget").observe(time.perf_counter() - started)
+
+
+async def _widget_messages(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    ok, origin = widget.allowed_origin(request, settings.widget_origins)
+    if not ok:
+        return problem(403, "origin not allowed (see WIDGET_ORIGINS)")
+    cors = widget.cors_headers(origin)
+    wait = request.app[WIDGET_LIMITER].wait(request.remote or "unknown")
+    if wait > 0:
+        response = problem(429, "too many requests; try again later")
+        response.headers.update({**cors, "Retry-After": str(math.ceil(wait))})
+        return response
+    data = await read_json_object(request, settings.widget_max_body_bytes)
+    if isinstance(data, web.Response):
+        data.headers.update(cors)
+        return data
+    if data["type"] != "message":
+        response = problem(400, "the widget endpoint takes message activities only")
+        response.headers.update(cors)
+        return response
+    activity = widget.trusted_activity(data)
+    replies = await request.app[WIDGET_ADAPTER].process(activity, request.app[BOT].on_turn)
+    body = {"activities": [reply.serialize() for reply in replies]}
+    return web.json_response(body, headers=cors)
 
 
 class DeliveryError(Exception):

@@ -1,0 +1,342 @@
+/* Carrier-privacy help widget: one script tag on any page.
+ *
+ *   <script src="https://BOT-HOST/widget.js" data-locale="fr-FR" defer></script>
+ *
+ * Options (data attributes): data-locale, data-position ("right" or "left"),
+ * data-accent (a CSS colour), data-title. It posts Bot Framework message
+ * activities to BOT-HOST/api/widget/messages and shows the replies.
+ * No framework, no eval, no inline script or style: it works under a strict
+ * Content-Security-Policy. Text from the bot and the user is always inserted
+ * as text (createTextNode / textContent), never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || window.__carrierPrivacyWidget) { return; }
+  window.__carrierPrivacyWidget = true;
+
+  var LOCALES = ["en-US", "fr-FR", "it-IT", "de-DE", "es-ES", "ja-JP"];
+  var NAMES = { "en-US": "English", "fr-FR": "Français", "it-IT": "Italiano", "de-DE": "Deutsch", "es-ES": "Español", "ja-JP": "日本語" };
+  var STRINGS = {
+    en: { title: "Phone data & privacy", open: "Open the privacy help chat", close: "Close", placeholder: "Ask about your phone data…",
+      send: "Send", language: "Language", question: "Your question", you: "You said:", bot: "Answer:",
+      offline: "The assistant cannot be reached. Check your connection and try again; your question is still in the box.",
+      failed: "The assistant could not answer (error {status}). Please try again; your question is still in the box.",
+      busy: "Too many questions at once. Please wait {seconds} s and try again." },
+    fr: { title: "Données téléphoniques", open: "Ouvrir l'aide sur la confidentialité", close: "Fermer", placeholder: "Posez votre question…",
+      send: "Envoyer", language: "Langue", question: "Votre question", you: "Vous :", bot: "Réponse :",
+      offline: "L'assistant est injoignable. Vérifiez votre connexion et réessayez ; votre question est toujours dans la zone de saisie.",
+      failed: "L'assistant n'a pas pu répondre (erreur {status}). Réessayez ; votre question est toujours dans la zone de saisie.",
+      busy: "Trop de questions à la fois. Patientez {seconds} s puis réessayez." },
+    it: { title: "Dati telefonici e privacy", open: "Apri la chat di aiuto sulla privacy", close: "Chiudi", placeholder: "Fai una domanda…",
+      send: "Invia", language: "Lingua", question: "La tua domanda", you: "Tu:", bot: "Risposta:",
+      offline: "L'assistente non è raggiungibile. Controlla la connessione e riprova; la domanda è ancora nella casella.",
+      failed: "L'assistente non ha potuto rispondere (errore {status}). Riprova; la domanda è ancora nella casella.",
+      busy: "Troppe domande insieme. Attendi {seconds} s e riprova." },
+    de: { title: "Telefondaten & Datenschutz", open: "Datenschutz-Hilfe öffnen", close: "Schließen", placeholder: "Ihre Frage zu Ihren Telefondaten…",
+      send: "Senden", language: "Sprache", question: "Ihre Frage", you: "Sie:", bot: "Antwort:",
+      offline: "Der Assistent ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut; Ihre Frage steht noch im Feld.",
+      failed: "Der Assistent konnte nicht antworten (Fehler {status}). Bitte erneut versuchen; Ihre Frage steht noch im Feld.",
+      busy: "Zu viele Fragen auf einmal. Bitte {seconds} s warten und erneut versuchen." },
+    es: { title: "Datos telefónicos y privacidad", open: "Abrir la ayuda sobre privacidad", close: "Cerrar", placeholder: "Pregunta sobre tus datos…",
+      send: "Enviar", language: "Idioma", question: "Tu pregunta", you: "Tú:", bot: "Respuesta:",
+      offline: "No se puede contactar con el asistente. Comprueba la conexión y vuelve a intentarlo; tu pregunta sigue en el cuadro.",
+      failed: "El asistente no pudo responder (error {status}). Vuelve a intentarlo; tu pregunta sigue en el cuadro.",
+      busy: "Demasiadas preguntas a la vez. Espera {seconds} s y vuelve a intentarlo." },
+    ja: { title: "電話データとプライバシー", open: "プライバシーのヘルプを開く", close: "閉じる", placeholder: "電話データについて質問…",
+      send: "送信", language: "言語", question: "質問", you: "あなた:", bot: "回答:",
+      offline: "アシスタントに接続できません。接続を確認してもう一度お試しください。質問は入力欄に残っています。",
+      failed: "アシスタントが応答できませんでした (エラー {status})。もう一度お試しください。質問は入力欄に残っています。",
+      busy: "質問が多すぎます。{seconds} 秒待ってからもう一度お試しください。" }
+  };
+
+  function pickLocale(wanted) {
+    var tag = String(wanted || "").replace("_", "-").toLowerCase();
+    var i;
+    for (i = 0; i < LOCALES.length; i++) { if (LOCALES[i].toLowerCase() === tag) { return LOCALES[i]; } }
+    for (i = 0; i < LOCALES.length; i++) { if (LOCALES[i].slice(0, 2) === tag.slice(0, 2)) { return LOCALES[i]; } }
+    return null;
+  }
+
+  var origin = new URL(script.src, document.baseURI).origin;
+  var endpoint = origin + "/api/widget/messages";
+  var locale = pickLocale(script.dataset.locale) || pickLocale(navigator.language) || "en-US";
+  var customTitle = script.dataset.title || "";
+  var conversation = "w-" + Math.random().toString(36).slice(2) + Date.now().toString(36);
+  var user = "u-" + Math.random().toString(36).slice(2);
+
+  function t(key, values) {
+    var text = (STRINGS[locale.slice(0, 2)] || STRINGS.en)[key];
+    Object.keys(values || {}).forEach(function (name) { text = text.replace("{" + name + "}", String(values[name])); });
+    return text;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function safeUrl(url) {
+    try {
+      var parsed = new URL(url, document.baseURI);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+    } catch (e) { return null; }
+  }
+
+  function link(text, url) {
+    var href = safeUrl(url);
+    if (!href) { return document.createTextNode(text); }
+    var a = el("a", "", text);
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  // Inline markdown of the notices: [text](url) links, nothing else.
+  function inline(parent, text) {
+    var pattern = /\[([^\]]*)\]\(([^)\s]+)\)/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      parent.appendChild(link(match[1], match[2]));
+      last = pattern.lastIndex;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // Block markdown of the notices: paragraphs and "- " lists.
+  function blocks(parent, text, className) {
+    String(text).split(/\n\s*\n/).forEach(function (chunk) {
+      var lines = chunk.split("\n");
+      if (lines.every(function (line) { return /^\s*-\s+/.test(line); })) {
+        var list = el("ul", className);
+        lines.forEach(function (line) { var item = el("li"); inline(item, line.replace(/^\s*-\s+/, "")); list.appendChild(item); });
+        parent.appendChild(list);
+      } else {
+        var p = el("p", className);
+        inline(p, chunk);
+        parent.appendChild(p);
+      }
+    });
+  }
+
+  // A speech bubble, drawn as SVG so it needs no emoji font.
+  function bubbleIcon() {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "28");
+    svg.setAttribute("height", "28");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", "M5 4h14a3 3 0 0 1 3 3v8a3 3 0 0 1-3 3h-8l-5 4v-4H5a3 3 0 0 1-3-3V7a3 3 0 0 1 3-3z");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  // --- the DOM ---------------------------------------------------------------
+  var root = el("div", "cpw-root" + (script.dataset.position === "left" ? " cpw-left" : ""));
+  if (script.dataset.accent) { root.style.setProperty("--cpw-accent", script.dataset.accent); }
+  var launcher = el("button", "cpw-launcher");
+  launcher.type = "button";
+  launcher.appendChild(bubbleIcon());
+  launcher.setAttribute("aria-expanded", "false");
+  launcher.setAttribute("aria-controls", "cpw-panel");
+  var panel = el("div", "cpw-panel");
+  panel.id = "cpw-panel";
+  panel.hidden = true;
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-labelledby", "cpw-title");
+  var header = el("div", "cpw-header");
+  var title = el("h2", "cpw-title");
+  title.id = "cpw-title";
+  var languageLabel = el("label", "cpw-sr");
+  languageLabel.htmlFor = "cpw-language";
+  var language = el("select");
+  language.id = "cpw-language";
+  LOCALES.forEach(function (code) {
+    var option = el("option", "", NAMES[code]);
+    option.value = code;
+    option.lang = code;
+    language.appendChild(option);
+  });
+  var close = el("button", "cpw-close", "✕");
+  close.type = "button";
+  var log = el("div", "cpw-log");
+  log.setAttribute("role", "log");
+  log.setAttribute("aria-live", "polite");
+  var form = el("form", "cpw-form");
+  var inputLabel = el("label", "cpw-sr");
+  inputLabel.htmlFor = "cpw-input";
+  var input = el("input", "cpw-input");
+  input.id = "cpw-input";
+  input.type = "text";
+  input.autocomplete = "off";
+  input.maxLength = 1000;
+  var send = el("button", "cpw-send");
+  send.type = "submit";
+  header.appendChild(title);
+  header.appendChild(languageLabel);
+  header.appendChild(language);
+  header.appendChild(close);
+  form.appendChild(inputLabel);
+  form.appendChild(input);
+  form.appendChild(send);
+  panel.appendChild(header);
+  panel.appendChild(log);
+  panel.appendChild(form);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  function applyStrings() {
+    title.textContent = customTitle || t("title");
+    launcher.setAttribute("aria-label", t("open"));
+    close.setAttribute("aria-label", t("close"));
+    close.title = t("close");
+    languageLabel.textContent = t("language");
+    language.value = locale;
+    inputLabel.textContent = t("question");
+    input.placeholder = t("placeholder");
+    send.textContent = t("send");
+    panel.lang = locale;
+  }
+
+  function setOpen(open) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) { input.focus(); } else { launcher.focus(); }
+  }
+
+  // --- messages ----------------------------------------------------------------
+  function say(kind, build) {
+    var item = el("div", "cpw-msg cpw-" + kind);
+    var who = el("span", "cpw-sr", t(kind === "user" ? "you" : "bot") + " ");
+    item.appendChild(who);
+    build(item);
+    log.appendChild(item);
+    // Answers can be long: show where they start, not where they end.
+    log.scrollTop = kind === "user" ? log.scrollHeight : item.offsetTop - log.offsetTop - 8;
+    return item;
+  }
+
+  function showError(message) {
+    say("bot cpw-error", function (item) { item.appendChild(document.createTextNode(message)); });
+  }
+
+  function actionButton(action) {
+    if (action.type === "Action.OpenUrl") {
+      return link(action.title, action.url);
+    }
+    var button = el("button", "", action.title);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      var data = {};
+      Object.keys(action.data || {}).forEach(function (key) { if (key !== "msteams") { data[key] = action.data[key]; } });
+      ask(action.title, data);
+    });
+    return button;
+  }
+
+  function renderCard(item, card) {
+    (card.body || []).forEach(function (element) {
+      if (element.type === "TextBlock") {
+        blocks(item, element.text, element.weight === "Bolder" ? "cpw-source" : element.isSubtle ? "cpw-subtle" : "");
+      } else if (element.type === "ActionSet") {
+        var row = el("div", "cpw-actions");
+        (element.actions || []).forEach(function (action) { row.appendChild(actionButton(action)); });
+        item.appendChild(row);
+      }
+    });
+    if (card.actions && card.actions.length) {
+      var actions = el("div", "cpw-actions");
+      card.actions.forEach(function (action) { actions.appendChild(actionButton(action)); });
+      item.appendChild(actions);
+    }
+  }
+
+  function renderActivity(activity) {
+    say("bot", function (item) {
+      var cards = (activity.attachments || []).filter(function (a) {
+        return a.contentType === "application/vnd.microsoft.card.adaptive" && a.content;
+      });
+      if (cards.length) { cards.forEach(function (a) { renderCard(item, a.content); }); }
+      else { blocks(item, activity.text || "", ""); }
+    });
+  }
+
+  var busy = false;
+
+  function ask(shown, value) {
+    if (busy) { return; }
+    var typed = value ? null : shown;
+    say("user", function (item) { item.appendChild(document.createTextNode(shown)); });
+    var body = {
+      type: "message",
+      channelId: "webchat",
+      locale: locale,
+      from: { id: user, role: "user" },
+      conversation: { id: conversation },
+      text: value ? "" : shown
+    };
+    if (value) { body.value = value; }
+    busy = true;
+    send.disabled = true;
+    fetch(endpoint, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), credentials: "omit" })
+      .then(function (response) {
+        if (response.status === 429) {
+          throw { message: t("busy", { seconds: response.headers.get("Retry-After") || "10" }) };
+        }
+        if (!response.ok) { throw { message: t("failed", { status: response.status }) }; }
+        return response.json();
+      })
+      .then(function (payload) {
+        (payload.activities || []).forEach(function (activity) {
+          if (activity.type === "message") { renderActivity(activity); }
+        });
+      })
+      .catch(function (error) {
+        showError(error && error.message && !(error instanceof Error) ? error.message : t("offline"));
+        if (typed !== null && !input.value) { input.value = typed; }
+      })
+      .then(function () {
+        busy = false;
+        send.disabled = false;
+      });
+  }
+
+  // --- events ------------------------------------------------------------------
+  launcher.addEventListener("click", function () { setOpen(panel.hidden); });
+  close.addEventListener("click", function () { setOpen(false); });
+  root.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !panel.hidden) { event.preventDefault(); setOpen(false); }
+  });
+  language.addEventListener("change", function () {
+    locale = pickLocale(language.value) || locale;
+    applyStrings();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text || busy) { return; }
+    input.value = "";
+    ask(text, null);
+  });
+
+  function mount() {
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = origin + "/widget.css";
+    document.head.appendChild(css);
+    applyStrings();
+    document.body.appendChild(root);
+  }
+
+  if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+})();

@@ -1,0 +1,187 @@
+"""The embedded help widget: its script and styles, a demo page, and its endpoint.
+
+``POST /api/widget/messages`` takes a message activity from the widget, builds
+a trusted one from it (channel ``webchat``, no client-given serviceUrl,
+``deliveryMode: expectReplies``) and runs the same ActivityHandler in process
+(InlineAdapter): the replies come back in the response and nothing is sent
+anywhere. Browsers may call it from the bot's own origin and from the origins
+in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationReference,
+    DeliveryModes,
+    ResourceResponse,
+)
+
+STATIC = Path(__file__).resolve().parent / "static"
+CHANNEL_ID = "webchat"
+# Never contacted: expectReplies turns buffer their replies.
+SERVICE_URL = "https://widget.invalid/"
+BOT_ID = "carrier-privacy-bot"
+ASSET_TYPES = {
+    "widget.js": "application/javascript; charset=utf-8",
+    "widget.css": "text/css; charset=utf-8",
+    "demo.css": "text/css; charset=utf-8",
+}
+CACHE_CONTROL = "public, max-age=3600"
+DEMO_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+MAX_TEXT = 2000
+MAX_ID = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    body: bytes
+    content_type: str
+    etag: str
+
+
+def load_assets(folder: Path = STATIC) -> dict[str, Asset]:
+    assets = {}
+    for name, content_type in ASSET_TYPES.items():
+        body = (folder / name).read_bytes()
+        assets[name] = Asset(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+    return assets
+
+
+def asset_response(request: web.Request, asset: Asset) -> web.Response:
+    headers = {
+        "ETag": asset.etag,
+        "Cache-Control": CACHE_CONTROL,
+        "X-Content-Type-Options": "nosniff",
+        # The script is meant to run on other sites' pages.
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+    if asset.etag in request.headers.get("If-None-Match", ""):
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=asset.body, headers={**headers, "Content-Type": asset.content_type})
+
+
+class RateLimiter:
+    """A token bucket per client: ``burst`` requests at once, then ``per_minute``.
+
+    In process memory: with several workers, each keeps its own buckets.
+    The least recently seen clients are forgotten past ``max_clients``.
+    """
+
+    def __init__(self, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def wait(self, client: str, now: float | None = None) -> float:
+        """0 when the request may go ahead, else the seconds to wait."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.pop(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            self._buckets[client] = (tokens - 1, now)
+            wait = 0.0
+        else:
+            self._buckets[client] = (tokens, now)
+            wait = (1 - tokens) / self.rate
+        while len(self._buckets) > self.max_clients:
+            self._buckets.popitem(last=False)
+        return wait
+
+
+class InlineAdapter(BotAdapter):  # type: ignore[misc]
+    """Runs a turn in process and returns its replies; it has no channel to send to."""
+
+    async def process(self, activity: Activity, logic: Any) -> list[Activity]:
+        activity.delivery_mode = DeliveryModes.expect_replies
+        context = TurnContext(self, activity)
+        await self.run_pipeline(context, logic)
+        return list(context.buffered_reply_activities)
+
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        raise RuntimeError("inline turns return their replies; nothing is sent")
+
+    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
+        raise NotImplementedError
+
+    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
+        raise NotImplementedError
+
+
+def trusted_activity(data: dict[str, Any]) -> Activity:
+    """The activity the bot sees: only the fields a widget may set, checked and bounded."""
+    sender = _mapping(data.get("from"))
+    conversation = _mapping(data.get("conversation"))
+    text = data.get("text")
+    value = data.get("value")
+    locale = data.get("locale")
+    return Activity(
+        type=ActivityTypes.message,
+        id=str(uuid.uuid4()),
+        timestamp=datetime.now(UTC),
+        channel_id=CHANNEL_ID,
+        service_url=SERVICE_URL,
+        from_property=ChannelAccount(id=_short_id(sender.get("id"), "widget-user"), role="user"),
+        recipient=ChannelAccount(id=BOT_ID, role="bot"),
+        conversation=ConversationAccount(id=_short_id(conversation.get("id"), str(uuid.uuid4()))),
+        text=text[:MAX_TEXT] if isinstance(text, str) else "",
+        value=value if isinstance(value, dict) else None,
+        locale=locale[:20] if isinstance(locale, str) else None,
+        delivery_mode=DeliveryModes.expect_replies,
+    )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _short_id(value: Any, default: str) -> str:
+    return value[:MAX_ID] if isinstance(value, str) and value.strip() else default
+
+
+def allowed_origin(request: web.Request, allowed: tuple[str, ...]) -> tuple[bool, str | None]:
+    """(may the request go ahead, the origin to name in CORS headers).
+
+    Requests without Origin (not from a browser page) and same-origin ones need
+    no CORS; other origins must be listed in WIDGET_ORIGINS (or it holds "*").
+    The host is compared, not the scheme, so a TLS-terminating proxy does not matter.
+    """
+    origin = request.headers.get("Origin")
+    if not origin:
+        return True, None
+    try:
+        origin_host = urlsplit(origin).netloc.lower()
+    except ValueError:
+        return False, None
+    if origin_host and origin_host == request.host.lower():
+        return True, None
+    if origin in allowed or "*" in allowed:
+        return True, origin
+    return False, None
+
+
+def cors_headers(origin: str | None) -> dict[str, str]:
+    if origin is None:
+        return {}
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
