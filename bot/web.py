@@ -16,20 +16,23 @@ import logging
 import math
 import os
 import time
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, DeliveryModes
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
 from bot import auth, widget
 from bot.auth import MetadataUnavailable
+from bot.clients import CachingBotFrameworkAuthentication
 from bot.handler import NoticeBot
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
+from bot.render import serialize_activity
 from bot.settings import Settings
 from bot.strings import Catalog
 from knowledge import KnowledgeBase
@@ -61,8 +64,10 @@ def create_app(
     catalog = Catalog.load()
     metrics = Metrics()
     auth.install(auth.metadata_urls(settings.openid_metadata_url), settings.auth_timeout_seconds)
-    authentication = ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
-    adapter = CloudAdapter(authentication)
+    authentication = CachingBotFrameworkAuthentication(
+        ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
+    )
+    adapter = InlineRepliesAdapter(authentication)
     adapter.on_turn_error = _on_turn_error(catalog, knowledge_base, settings)
 
     # The body limit is enforced by the handler (413 with a reason); aiohttp's
@@ -284,8 +289,22 @@ async def _widget_messages(request: web.Request) -> web.Response:
         return response
     activity = widget.trusted_activity(data)
     replies = await request.app[WIDGET_ADAPTER].process(activity, request.app[BOT].on_turn)
-    body = {"activities": [reply.serialize() for reply in replies]}
+    body = {"activities": [serialize_activity(reply) for reply in replies]}
     return web.json_response(body, headers=cors)
+
+
+class InlineRepliesAdapter(CloudAdapter):  # type: ignore[misc]
+    """CloudAdapter whose expectReplies responses are serialized with render.serialize_activity.
+
+    Same JSON as botbuilder's ``ExpectedReplies(...).serialize()``, without
+    walking the cards through msrest; everything else is CloudAdapter's.
+    """
+
+    def _process_turn_results(self, context: TurnContext) -> InvokeResponse:
+        if context.activity.delivery_mode == DeliveryModes.expect_replies:
+            replies = [serialize_activity(a) for a in context.buffered_reply_activities]
+            return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
+        return super()._process_turn_results(context)
 
 
 class DeliveryError(Exception):

@@ -1,0 +1,119 @@
+"""HTTP benchmark: throughput and latency of POST /api/messages (expectReplies, a
+real question) for the project, botbuilder's stock per-turn pattern, and a bare
+aiohttp JSON handler, in the same run, with the same load generator (wrk).
+
+    python bench/http_load.py [--seconds 10] [--connections 8]
+
+Needs wrk (Debian package ``wrk``). Each server is one process on 127.0.0.1,
+started and stopped by this script. Prints a table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ACTIVITY = {
+    "type": "message",
+    "channelId": "emulator",
+    "serviceUrl": "http://127.0.0.1:9/unused",
+    "from": {"id": "user-1"},
+    "recipient": {"id": "bot-1"},
+    "conversation": {"id": "bench"},
+    "text": "Est-ce que mon adresse IP est transmise ?",
+    "locale": "fr-FR",
+    "deliveryMode": "expectReplies",
+}
+ROWS = [
+    ("bare aiohttp JSON handler", "bare"),
+    ("bot, stock botbuilder per-turn clients (sample pattern)", "stock"),
+    ("bot as shipped (client cache)", "project"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_up(url: str, body: bytes) -> None:
+    for _ in range(100):
+        try:
+            request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+            urllib.request.urlopen(request, timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"server at {url} did not come up")
+
+
+def run_wrk(url: str, body_file: Path, seconds: int, connections: int) -> tuple[float, str, str]:
+    script = body_file.with_suffix(".lua")
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = io.open({json.dumps(str(body_file))}, 'r'):read('*a')\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses\n{out}")
+    return rps, latency.get("50", "?"), latency.get("99", "?")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    body = json.dumps(ACTIVITY).encode()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        body_file = Path(tmp) / "activity.json"
+        body_file.write_bytes(body)
+        for label, kind in ROWS:
+            port = free_port()
+            env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+            server = subprocess.Popen(
+                [sys.executable, str(HERE / "http_servers.py"), kind, str(port)], env=env
+            )
+            try:
+                url = f"http://127.0.0.1:{port}/api/messages"
+                wait_up(url, body)
+                run_wrk(url, body_file, 2, args.connections)  # warm-up
+                results.append((label, *run_wrk(url, body_file, args.seconds, args.connections)))
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+    load = f"wrk -t1 -c{args.connections} -d{args.seconds}s"
+    print(f"POST /api/messages, expectReplies, one server process, {load}\n")
+    print("| server | req/s | p50 | p99 |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, rps, p50, p99 in results:
+        print(f"| {label} | {rps:,.0f} | {p50} | {p99} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
