@@ -36,7 +36,16 @@ def main() -> int:
         else "development (no MicrosoftAppId: no authentication)"
     )
     log.info("serving on http://%s:%d/api/messages, %s", settings.host, settings.port, mode)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    # On SIGTERM/SIGINT aiohttp stops listening at once (new connections are
+    # refused) and lets in-flight requests finish for up to the timeout.
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        shutdown_timeout=settings.shutdown_timeout_seconds,
+    )
+    log.info("stopped")
     return 0
 
 

@@ -42,6 +42,7 @@ class Settings:
     widget_rate_per_minute: int = 30
     widget_burst: int = 10
     widget_max_body_bytes: int = 16 * 1024
+    shutdown_timeout_seconds: int = 30
 
     @property
     def authenticated(self) -> bool:
@@ -79,6 +80,7 @@ class Settings:
             widget_origins=_origins(environ.get("WIDGET_ORIGINS", "")),
             widget_rate_per_minute=_integer(environ, "WIDGET_RATE_PER_MINUTE", 30, 1, 100_000),
             widget_burst=_integer(environ, "WIDGET_BURST", 10, 1, 100_000),
+            shutdown_timeout_seconds=_integer(environ, "SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3600),
             widget_max_body_bytes=_integer(
                 environ, "WIDGET_MAX_BODY_BYTES", 16 * 1024, 1024, 1024 * 1024
             ),

@@ -86,6 +86,7 @@ def create_app(
     app.router.add_post("/api/widget/messages", widget_messages)
     app.router.add_route("OPTIONS", "/api/widget/messages", widget_preflight)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
     app.router.add_get("/", demo_page)
     for name in widget.ASSET_TYPES:
@@ -99,7 +100,20 @@ def problem(status: int, reason: str) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     kb = request.app[KNOWLEDGE]
-    return web.json_response({"status": "ok", "locales": list(kb.locales)})
+    # The process id tells workers apart behind a load balancer or under gunicorn.
+    return web.json_response({"status": "ok", "locales": list(kb.locales), "pid": os.getpid()})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready once the knowledge base is loaded and indexed: passages per locale.
+
+    create_app loads it before the server listens, so a listening server is
+    ready; a knowledge base with no passages is not.
+    """
+    kb = request.app[KNOWLEDGE]
+    passages = {locale: len(index.entries) for locale, index in kb.indexes.items()}
+    ready = bool(passages) and all(passages.values())
+    return web.json_response({"ready": ready, "passages": passages}, status=200 if ready else 503)
 
 
 async def metrics_endpoint(request: web.Request) -> web.Response:
@@ -123,6 +137,8 @@ async def read_json_object(request: web.Request, limit: int) -> dict[str, Any] |
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError):
         return problem(400, "body is not valid JSON")
+    except RecursionError:
+        return problem(400, "body is nested too deeply")
     if not isinstance(data, dict):
         return problem(400, "body must be a JSON object (an activity)")
     if not isinstance(data.get("type"), str) or not data["type"].strip():
@@ -139,10 +155,13 @@ async def read_activity(request: web.Request, limit: int) -> Activity | web.Resp
         activity = Activity().deserialize(data)
     except Exception as exc:  # msrest raises its own DeserializationError and plain TypeErrors
         return problem(400, f"not a valid activity ({type(exc).__name__})")
-    if activity.delivery_mode != DeliveryModes.expect_replies and not isinstance(
-        activity.service_url, str
-    ):
-        return problem(400, "activity has no serviceUrl to send the reply to")
+    if activity.delivery_mode != DeliveryModes.expect_replies:
+        # Replies are POSTed to serviceUrl/v3/conversations/{id}/activities/...
+        if not isinstance(activity.service_url, str):
+            return problem(400, "activity has no serviceUrl to send the reply to")
+        conversation = activity.conversation
+        if conversation is None or not isinstance(conversation.id, str) or not conversation.id:
+            return problem(400, "activity has no conversation id to reply to")
     return activity
 
 

@@ -173,3 +173,13 @@ async def test_unknown_routes_and_methods_answer_json_4xx(bot_url: str) -> None:
 )
 def test_is_loopback_url(url: str, loopback: bool) -> None:
     assert is_loopback_url(url) is loopback
+
+
+async def test_readyz_reports_passages_per_locale(bot_url: str) -> None:
+    async with aiohttp.ClientSession() as session, session.get(f"{bot_url}/readyz") as r:
+        assert r.status == 200
+        body = await r.json()
+    assert body["ready"] is True
+    assert body["passages"] == dict.fromkeys(
+        ["de-DE", "en-US", "es-ES", "fr-FR", "it-IT", "ja-JP"], 10
+    )

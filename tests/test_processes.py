@@ -1,0 +1,169 @@
+"""The bot as deployed: graceful shutdown of ``python app.py``, and two gunicorn
+workers behaving as one (no per-conversation state in memory)."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_listening(port: int, process: subprocess.Popen[Any], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server exited"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listening on {port}")
+
+
+def message(text: str, **fields: Any) -> dict[str, Any]:
+    body = {
+        "type": "message", "channelId": "emulator", "from": {"id": "u"}, "recipient": {"id": "b"},
+        "conversation": {"id": "conv"}, "id": "m1", "text": text, "locale": "en-US",
+        "serviceUrl": "http://127.0.0.1:9/", "deliveryMode": "expectReplies",
+    }  # fmt: skip
+    body.update(fields)
+    return body
+
+
+async def test_sigterm_lets_in_flight_requests_finish_and_refuses_new_ones(serve: Any) -> None:
+    received: list[dict[str, Any]] = []
+
+    async def slow_channel(request: web.Request) -> web.Response:
+        await asyncio.sleep(1.5)  # the bot's turn stays in flight meanwhile
+        received.append(await request.json())
+        return web.json_response({"id": "r1"})
+
+    channel = web.Application()
+    channel.router.add_post("/v3/conversations/{c}/activities/{a}", slow_channel)
+    channel_url = await serve(channel)
+
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "SHUTDOWN_TIMEOUT_SECONDS": "10"}
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        await asyncio.to_thread(wait_listening, port, process)
+        body = message("Is my IP address shared?", serviceUrl=channel_url)
+        del body["deliveryMode"]
+        async with aiohttp.ClientSession() as session:
+            in_flight = asyncio.ensure_future(
+                session.post(f"http://127.0.0.1:{port}/api/messages", json=body)
+            )
+            await asyncio.sleep(0.5)
+            process.send_signal(signal.SIGTERM)
+            await asyncio.sleep(0.3)
+            # New connections are refused while the old request finishes.
+            with pytest.raises(OSError):
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            response = await in_flight
+            assert response.status == 200
+            response.release()
+        assert len(received) == 1 and "IP addresses" in received[0]["text"]
+        assert await asyncio.to_thread(process.wait, 15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def gunicorn_two_workers() -> Iterator[int]:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "bot.web:create_app()",
+        "--worker-class", "aiohttp.GunicornWebWorker", "--workers", "2",
+        "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_listening(port, process)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def connections_per_worker(
+    port: int, want: int = 2, seconds: float = 20
+) -> dict[int, http.client.HTTPConnection]:
+    """One open connection per worker, told apart by the pid /healthz gives.
+
+    Connections are held open together, so that each worker accepts some
+    (one at a time, an idle worker tends to accept them all).
+    """
+    found: dict[int, http.client.HTTPConnection] = {}
+    deadline = time.monotonic() + seconds
+    while len(found) < want and time.monotonic() < deadline:
+        batch = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(8)]
+        for connection in batch:
+            connection.connect()
+        for connection in batch:
+            connection.request("GET", "/healthz")
+            pid = json.loads(connection.getresponse().read())["pid"]
+            if pid in found:
+                connection.close()
+            else:
+                found[pid] = connection
+    return found
+
+
+def ask(connection: http.client.HTTPConnection, body: dict[str, Any]) -> dict[str, Any]:
+    connection.request(
+        "POST", "/api/messages", json.dumps(body), {"Content-Type": "application/json"}
+    )
+    response = connection.getresponse()
+    assert response.status == 200
+    [reply] = json.loads(response.read())["activities"]
+    return reply
+
+
+def test_two_gunicorn_workers_answer_alike_and_follow_ups_cross_workers(
+    gunicorn_two_workers: int,
+) -> None:
+    workers = connections_per_worker(gunicorn_two_workers)
+    try:
+        assert len(workers) == 2, "two workers should serve"
+        (first_pid, first), (second_pid, second) = workers.items()
+        replies = [
+            ask(connection, message("Is my IP address shared?")) for connection in (first, second)
+        ]
+        assert replies[0]["text"] == replies[1]["text"]  # the same answer whichever worker serves
+        # A button of the card the first worker sent, clicked on the second worker.
+        card = replies[0]["attachments"][0]["content"]
+        buttons = [
+            a["data"] for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]
+        ]
+        [follow_up] = [b for b in buttons if b.get("id", "").endswith("#l2.3")]
+        reply = ask(second, message("", value=follow_up))
+        assert "emergency calling location information." in reply["text"]
+        assert first_pid != second_pid
+    finally:
+        for connection in workers.values():
+            connection.close()
