@@ -26,6 +26,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
@@ -39,6 +40,7 @@ WEAK_WEIGHT = 0.4
 COVERAGE_SHARE = 0.7
 PHRASING_SHARE = 0.2
 FOCUS_SHARE = 0.1
+_NONE = np.array([], dtype=np.int64)
 INTENT_WEIGHT = 0.5
 UNKNOWN_SHARE = 0.6
 MIN_TYPO_LENGTH = 5
@@ -111,6 +113,36 @@ class LocaleIndex:
             for w in vocabulary - analyzer.stopwords
             if len(w) >= MIN_TYPO_LENGTH and not w.isdigit()
         )
+        self._build_postings()
+
+    def _build_postings(self) -> None:
+        """Per key, the passages holding it (own, in context, either), as numpy arrays.
+
+        Scoring then costs a few vector operations per question slot instead of
+        a Python loop over every passage (10^5 passages in a locale stay fast).
+        """
+        own: dict[str, list[int]] = {}
+        context: dict[str, list[int]] = {}
+        for row, entry in enumerate(self.entries):
+            for key in entry.own:
+                own.setdefault(key, []).append(row)
+            for key in entry.context:
+                context.setdefault(key, []).append(row)
+        self._own = {k: np.array(v, dtype=np.int64) for k, v in own.items()}
+        self._context = {k: np.array(v, dtype=np.int64) for k, v in context.items()}
+        self._any = {
+            k: np.union1d(self._own.get(k, _NONE), self._context.get(k, _NONE))
+            for k in own.keys() | context.keys()
+        }
+        self._context_weight = np.array(
+            [
+                CONTEXT_WEIGHT if e.passage.kind == PassageKind.ITEM else CHILDREN_WEIGHT
+                for e in self.entries
+            ]
+        )
+        self._concept_count = np.array([len(e.concepts) for e in self.entries], dtype=np.float64)
+        self._order = np.array([e.passage.order for e in self.entries], dtype=np.int64)
+        self._has_phrasings = np.array([bool(e.phrasings) for e in self.entries])
 
     def _phrasing(self, text: str) -> str:
         return " ".join(sorted(k for slot in self.analyzer.slots(text) for k in slot.all_keys))
@@ -157,54 +189,84 @@ class LocaleIndex:
 
     def search(self, question: str, limit: int = 5) -> list[Match]:
         slots = self.corrected(self.analyzer.slots(question))
-        if not slots:
+        if not slots or not self.entries:
             return []
         weights = [self.weight(slot) for slot, _ in slots]
         total = sum(weights)
+        size = len(self.entries)
+        got = np.zeros(size)
+        for (slot, similarity), weight in zip(slots, weights, strict=True):
+            # The best way each passage holds the slot (see _hit): 1 in its own
+            # text, less in context, WEAK_WEIGHT by a phrase's member word.
+            hit = np.zeros(size)
+            for key in slot.weak:
+                rows = self._any.get(key)
+                if rows is not None:
+                    hit[rows] = WEAK_WEIGHT
+            for key in slot.keys:
+                rows = self._context.get(key)
+                if rows is not None:
+                    hit[rows] = np.maximum(hit[rows], self._context_weight[rows])
+            for key in slot.keys:
+                rows = self._own.get(key)
+                if rows is not None:
+                    hit[rows] = 1.0
+            got += weight * hit * similarity
+        found = np.flatnonzero(got)
+        if found.size == 0:
+            return []
+        coverage = got[found] / total
+        query_concepts = {k for slot, _ in slots for k in slot.keys}
+        focus_count = np.zeros(size)
+        for key in query_concepts:
+            rows = self._own.get(key)
+            if rows is not None and key.startswith((CONCEPT_PREFIX, INTENT_PREFIX)):
+                focus_count[rows] += 1
+        counts = self._concept_count[found]
+        focus = np.divide(focus_count[found], counts, out=np.zeros(found.size), where=counts > 0)
         query_phrasing = " ".join(sorted(k for slot, _ in slots for k in slot.all_keys))
-        query_concepts = frozenset(k for slot, _ in slots for k in slot.keys)
-        matches: list[Match] = []
-        for entry in self.entries:
-            got = 0.0
-            matched: list[str] = []
-            missing: list[str] = []
-            for (slot, similarity), weight in zip(slots, weights, strict=True):
-                hit = self._hit(slot, entry)
-                if hit:
-                    got += weight * hit * similarity
-                    matched.append(slot.surface)
-                else:
-                    missing.append(slot.surface)
-            if not got:
-                continue
-            coverage = got / total
-            phrasing = max(
-                (
-                    fuzz.ratio(query_phrasing, p, processor=utils.default_process) / 100.0
-                    for p in entry.phrasings
-                ),
-                default=0.0,
+        phrasing = np.zeros(found.size)
+        for i in np.flatnonzero(self._has_phrasings[found]).tolist():
+            phrasing[i] = max(
+                fuzz.ratio(query_phrasing, p, processor=utils.default_process) / 100.0
+                for p in self.entries[int(found[i])].phrasings
             )
-            focus = (
-                len(query_concepts & entry.concepts) / len(entry.concepts)
-                if entry.concepts
-                else 0.0
-            )
-            score = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
-            # Rounded so that float noise never decides between two passages.
-            matches.append(
-                Match(
-                    entry.passage,
-                    round(score, 6),
-                    round(coverage, 6),
-                    round(phrasing, 6),
-                    tuple(matched),
-                    tuple(missing),
+        score = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
+        # Only passages that can reach the top `limit` are ranked exactly (in
+        # Python, rounded so that float noise never decides between two).
+        if found.size > limit:
+            kth = np.partition(score, found.size - limit)[found.size - limit]
+            near = np.flatnonzero(score >= kth - 1e-5)
+            if near.size > 4 * limit:
+                # Many ties: keep the first by the exact sort's own keys (rounded
+                # score, rounded coverage, the notice's order).
+                keys = (
+                    self._order[found[near]],
+                    -np.round(coverage[near], 6),
+                    -np.round(score[near], 6),
                 )
+                near = near[np.lexsort(keys)][: 4 * limit]
+        else:
+            near = np.arange(found.size)
+        scored = [
+            (
+                round(float(score[i]), 6),
+                round(float(coverage[i]), 6),
+                round(float(phrasing[i]), 6),
+                int(found[i]),
             )
+            for i in near.tolist()
+        ]
         # Deterministic order: score, then coverage, then the notice's own order.
-        matches.sort(key=lambda m: (-m.score, -m.coverage, m.passage.order))
-        return matches[:limit]
+        scored.sort(key=lambda s: (-s[0], -s[1], self.entries[s[3]].passage.order))
+        matches = []
+        for final, cov, phr, row in scored[:limit]:
+            entry = self.entries[row]
+            held = [self._hit(slot, entry) > 0 for slot, _ in slots]
+            matched = tuple(slot.surface for (slot, _), h in zip(slots, held, strict=True) if h)
+            missing = tuple(slot.surface for (slot, _), h in zip(slots, held, strict=True) if not h)
+            matches.append(Match(entry.passage, final, cov, phr, matched, missing))
+        return matches
 
     @staticmethod
     def _hit(slot: Slot, entry: IndexedPassage) -> float:
