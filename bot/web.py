@@ -10,12 +10,14 @@ reason, and nothing a client sends can make the server stop serving.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import json
 import logging
 import math
 import os
 import time
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
@@ -181,15 +183,29 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def timed(endpoint: str) -> Callable[[Handler], Handler]:
+    """Record a handler's duration in the request-latency histogram."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def timed_handler(request: web.Request) -> web.Response:
+            started = time.perf_counter()
+            try:
+                return await handler(request)
+            finally:
+                elapsed = time.perf_counter() - started
+                request.app[METRICS].latency.labels(endpoint).observe(elapsed)
+
+        return timed_handler
+
+    return decorate
+
+
+@timed("messages")
 async def messages(request: web.Request) -> web.Response:
-    started = time.perf_counter()
-    try:
-        return await _messages(request)
-    finally:
-        request.app[METRICS].latency.labels("messages").observe(time.perf_counter() - started)
-
-
-async def _messages(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     activity = await read_activity(request, settings.max_body_bytes)
     if isinstance(activity, web.Response):
@@ -279,15 +295,8 @@ async def widget_preflight(request: web.Request) -> web.Response:
     return web.Response(status=204, headers=headers)
 
 
+@timed("widget")
 async def widget_messages(request: web.Request) -> web.Response:
-    started = time.perf_counter()
-    try:
-        return await _widget_messages(request)
-    finally:
-        request.app[METRICS].latency.labels("widget").observe(time.perf_counter() - started)
-
-
-async def _widget_messages(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     ok, origin = widget.allowed_origin(request, settings.widget_origins)
     if not ok:
