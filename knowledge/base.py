@@ -18,7 +18,13 @@ from pathlib import Path
 from knowledge.chunking import chunk
 from knowledge.errors import KnowledgeError
 from knowledge.index import LocaleIndex
-from knowledge.lexicon import INTENT_PREFIX, Analyzer, load_analyzers, load_generic_concepts
+from knowledge.lexicon import (
+    INTENT_PREFIX,
+    Analyzer,
+    Slot,
+    load_analyzers,
+    load_generic_concepts,
+)
 from knowledge.loader import load_notices, normalise_locale
 from knowledge.model import Match, Notice, Passage, PassageKind
 from knowledge.text import fold, has_cjk, words
@@ -203,12 +209,13 @@ class KnowledgeBase:
     def ask(self, question: str, locale: str) -> Outcome:
         if not words(fold(question)) and not has_cjk(question):
             return Outcome(Verdict.EMPTY, locale)
-        analyzer = self.indexes[locale].analyzer
-        kind = analyzer.small_talk_kind(question)
+        kind = self.indexes[locale].analyzer.small_talk_kind(question)
         if kind:
             return Outcome(Verdict.SMALL_TALK, locale, small_talk=kind)
-        matches = self.search(question, locale)
-        topic = self._topic(question, locale, matches[0]) if matches else None
+        index = self.indexes[locale]
+        slots = index.analyze(question)
+        matches = index.rank(slots)
+        topic = self._topic(index, slots, matches[0]) if matches else None
         if topic is None or matches[0].score < SUGGEST_MIN_SCORE:
             return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
         top = matches[0]
@@ -224,7 +231,9 @@ class KnowledgeBase:
         choices = close if len(close) > 1 else [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
         return Outcome(Verdict.SUGGEST, locale, tuple(choices[:MAX_CHOICES]))
 
-    def _topic(self, question: str, locale: str, top: Match) -> str | None:
+    def _topic(
+        self, index: LocaleIndex, slots: Sequence[tuple[Slot, float]], top: Match
+    ) -> str | None:
         """Which of the notice's concepts the question names and the passage holds.
 
         "specific" (IP address, location... or an intent: "why", "which"),
@@ -232,10 +241,8 @@ class KnowledgeBase:
         est-il ?" would match "heures de fin des appels" on one word. A language
         without a lexicon has no concepts: its questions count as specific.
         """
-        index = self.indexes[locale]
         if not index.analyzer.phrases and not index.analyzer.substrings:
             return "specific"
-        slots = index.corrected(index.analyzer.slots(question))
         named = [s for s, _ in slots if s.concepts and s.surface in top.matched]
         if not named:
             return None

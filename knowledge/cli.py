@@ -100,7 +100,7 @@ def show_matches(kb: KnowledgeBase, question: str, client_locale: str | None, to
     outcome = kb.ask(question, locale)
     index = kb.indexes[locale]
     print(f"locale {locale}; verdict {outcome.verdict}")
-    slots = index.corrected(index.analyzer.slots(question))
+    slots = index.analyze(question)
     for slot, similarity in slots:
         mended = f" (typo, {similarity:.2f})" if similarity < 1 else ""
         keys = " ".join(sorted(slot.keys))

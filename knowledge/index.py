@@ -4,9 +4,10 @@ Score of a passage for a question (all in 0..1):
 
     coverage  how much of the question's meaning the passage holds: each slot
               weighted by its IDF over the locale's passages (a word the notice
-              never uses weighs most, so "partager mon écran" is not covered by
-              "partager"), counted 1.0 in the passage text or its alternative
-              questions, CONTEXT_WEIGHT in an item's lead-in or a list's items;
+              never uses weighs like a rare word, UNKNOWN_SHARE of the rarest,
+              so "partager mon écran" is not covered by "partager"), counted
+              1.0 in the passage text or its alternative questions,
+              CONTEXT_WEIGHT in an item's lead-in or a list's items;
     phrasing  the closest alternative question, as a rapidfuzz ratio over the
               sorted keys (stems and concepts) of both;
     focus     the share of the passage's own concepts the question asks about,
@@ -40,11 +41,11 @@ WEAK_WEIGHT = 0.4
 COVERAGE_SHARE = 0.7
 PHRASING_SHARE = 0.2
 FOCUS_SHARE = 0.1
-_NONE = np.array([], dtype=np.int64)
 INTENT_WEIGHT = 0.5
 UNKNOWN_SHARE = 0.6
 MIN_TYPO_LENGTH = 5
 LONG_WORD = 8
+_NONE = np.array([], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +188,15 @@ class LocaleIndex:
         # A slot is as telling as its most common key: synonyms are one concept.
         return min(known) if known else self.unknown_idf
 
+    def analyze(self, question: str) -> list[tuple[Slot, float]]:
+        """The question's slots, typos mended, each with its similarity to what was typed."""
+        return self.corrected(self.analyzer.slots(question))
+
     def search(self, question: str, limit: int = 5) -> list[Match]:
-        slots = self.corrected(self.analyzer.slots(question))
+        return self.rank(self.analyze(question), limit)
+
+    def rank(self, slots: Sequence[tuple[Slot, float]], limit: int = 5) -> list[Match]:
+        """The best `limit` passages for analysed question slots."""
         if not slots or not self.entries:
             return []
         weights = [self.weight(slot) for slot, _ in slots]

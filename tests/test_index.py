@@ -19,14 +19,14 @@ def test_typos_are_mended_to_a_close_known_word(
     kb: KnowledgeBase, locale: str, typo: str, concept: str
 ) -> None:
     index = kb.indexes[locale]
-    [(slot, similarity)] = index.corrected(index.analyzer.slots(typo))
+    [(slot, similarity)] = index.analyze(typo)
     assert concept in slot.keys and 0.7 < similarity < 1
 
 
 @pytest.mark.parametrize("word", ["ecran", "pris", "fichier"])
 def test_short_or_far_words_are_not_mended(kb: KnowledgeBase, word: str) -> None:
     index = kb.indexes["fr-FR"]
-    [(slot, similarity)] = index.corrected(index.analyzer.slots(word))
+    [(slot, similarity)] = index.analyze(word)
     assert similarity == 1.0 and not slot.concepts
 
 
