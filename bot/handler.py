@@ -92,7 +92,7 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         if self.settings.log_questions:
             log.info("question [%s]: %s", locale, redact(question))
         outcome = self.kb.ask(question, locale)
-        log.info("outcome %s in %s", outcome.verdict, locale)
+        log.debug("outcome %s in %s", outcome.verdict, locale)
         if outcome.verdict == Verdict.ANSWER and outcome.best is not None:
             reply = replies.compose_answer(self.kb, strings, outcome.best)
         elif outcome.verdict == Verdict.SUGGEST:

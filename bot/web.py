@@ -50,6 +50,7 @@ BOT = web.AppKey("bot", NoticeBot)
 WIDGET_ASSETS = web.AppKey("widget_assets", dict[str, widget.Asset])
 WIDGET_ADAPTER = web.AppKey("widget_adapter", widget.InlineAdapter)
 WIDGET_LIMITER = web.AppKey("widget_limiter", widget.RateLimiter)
+DEMO_PAGE = web.AppKey("demo_page", str)
 
 
 def create_app(
@@ -82,6 +83,7 @@ def create_app(
     app[METRICS] = metrics
     app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics)
     app[WIDGET_ASSETS] = widget.load_assets()
+    app[DEMO_PAGE] = (widget.STATIC / "demo.html").read_text(encoding="utf-8")
     app[WIDGET_ADAPTER] = widget.InlineAdapter()
     app[WIDGET_LIMITER] = widget.RateLimiter(settings.widget_rate_per_minute, settings.widget_burst)
     app.router.add_post("/api/messages", messages)
@@ -273,7 +275,7 @@ async def demo_page(request: web.Request) -> web.Response:
     kb = request.app[KNOWLEDGE]
     locale = kb.resolve_locale(request.query.get("locale"), request.app[SETTINGS].default_locale)
     # The locale is one of the knowledge base's own, so it is safe in the attribute.
-    html = (widget.STATIC / "demo.html").read_text(encoding="utf-8").replace("{locale}", locale)
+    html = request.app[DEMO_PAGE].replace("{locale}", locale)
     headers = {
         "Content-Security-Policy": widget.DEMO_CSP,
         "X-Content-Type-Options": "nosniff",

@@ -96,7 +96,7 @@ class Analyzer:
                 if self.segmented:
                     raw = tuple(words(folded))
                     content = [w for w in raw if w not in self.stopwords]
-                    if len(content) < len(raw) > 1:
+                    if len(raw) > 1 and len(content) < len(raw):
                         # "por qué", "à quoi sert", "wen ich anrufe": the meaning
                         # is in the small words, so match the words as written.
                         self.raw_phrases.setdefault(raw, set()).add(key)
