@@ -219,7 +219,8 @@ class KnowledgeBase:
         if topic is None or matches[0].score < SUGGEST_MIN_SCORE:
             return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
         top = matches[0]
-        if topic == "generic" and top.phrasing < GENERIC_PHRASING:
+        unknown = any(not index.knows(slot) for slot, _ in slots)
+        if topic == "generic" and (unknown or top.phrasing < GENERIC_PHRASING):
             choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE][:MAX_CHOICES]
             return Outcome(Verdict.SUGGEST, locale, tuple(choices))
         close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]

@@ -178,6 +178,10 @@ class LocaleIndex:
                 out.append((slot, 1.0))
         return out
 
+    def knows(self, slot: Slot) -> bool:
+        """Whether the notices (or their alternative questions) use any of the slot's keys."""
+        return any(k in self.idf for k in slot.all_keys)
+
     def weight(self, slot: Slot) -> float:
         if all(k.startswith(INTENT_PREFIX) for k in slot.keys):
             # "which", "why": they steer between passages but are not the topic.

@@ -73,6 +73,19 @@ def test_verdicts(kb: KnowledgeBase, question: str, verdict: Verdict) -> None:
     assert kb.ask(question, "fr-FR").verdict == verdict
 
 
+def test_generic_words_with_words_the_notice_never_uses_are_not_answered(kb: KnowledgeBase) -> None:
+    # "appel" is generic; "mettre en attente" (put on hold) is not the notice's.
+    outcome = kb.ask("Comment mettre un appel en attente dans Teams ?", "fr-FR")
+    assert outcome.verdict == Verdict.SUGGEST
+    index = kb.indexes["fr-FR"]
+    unknown = [
+        slot.surface
+        for slot, _ in index.analyze("mettre un appel en attente")
+        if not index.knows(slot)
+    ]
+    assert unknown == ["mettre", "attente"]
+
+
 def test_did_you_mean_offers_close_passages_at_most_three(kb: KnowledgeBase) -> None:
     outcome = kb.ask("Comment transférer un appel dans Teams ?", "fr-FR")
     assert outcome.verdict == Verdict.SUGGEST
