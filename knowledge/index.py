@@ -18,7 +18,9 @@ Score of a passage for a question (all in 0..1):
 Words not in the index are first corrected to the nearest indexed word within
 a few edits (optimal string alignment distance, so a swap is one edit): none
 under 5 letters, where a single edit lands on too many other words, one for
-5-7 letters, two from 8 on; so "urgense" and "pozisione" still match.
+5-7 letters, two from 8 on; so "urgense" and "pozisione" still match. Only
+words with the same first letter are candidates: typos rarely touch it, and it
+keeps real words ("changer") from being "mended" into notice words ("échanger").
 """
 
 from __future__ import annotations
@@ -114,6 +116,9 @@ class LocaleIndex:
             for w in vocabulary - analyzer.stopwords
             if len(w) >= MIN_TYPO_LENGTH and not w.isdigit()
         )
+        self._vocabulary_by_initial: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            self._vocabulary_by_initial.setdefault(word[0], []).append(word)
         self._build_postings()
 
     def _build_postings(self) -> None:
@@ -162,7 +167,7 @@ class LocaleIndex:
             edits = 2 if len(slot.surface) >= LONG_WORD else 1
             best = process.extractOne(
                 slot.surface,
-                self.vocabulary,
+                self._vocabulary_by_initial.get(slot.surface[0], ()),
                 scorer=OSA.distance,
                 processor=None,
                 score_cutoff=edits,

@@ -116,3 +116,9 @@ def test_latin_terms_in_japanese_are_whole_words(analyzers: dict[str, Analyzer])
 def test_japanese_stop_words_are_cut_out(analyzers: dict[str, Analyzer]) -> None:
     surfaces = [s.surface for s in analyzers["ja"].slots("私の電話番号")]
     assert surfaces == ["電話番号"]
+
+
+def test_french_participles_of_communiquer_share_not_call(analyzers: dict[str, Analyzer]) -> None:
+    # Snowball cuts "communiqués" like "communication"; the listed word wins.
+    [slot] = analyzers["fr"].slots("communiqués")
+    assert slot.keys == {"~share"}
