@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.http_load import free_port, wait_up  # noqa: E402
 from knowledge.evaluation import load_questions  # noqa: E402
 
 
@@ -38,9 +38,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     bodies = []
     for q in load_questions(ROOT / "tests" / "eval" / "questions.yaml"):
         bodies.append(json.dumps({
@@ -51,12 +49,7 @@ def main() -> int:
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_up(f"http://127.0.0.1:{port}/api/messages", bodies[0].encode())
         with tempfile.TemporaryDirectory() as tmp:
             script = Path(tmp) / "soak.lua"
             lua_bodies = ",\n".join(json.dumps(b) for b in bodies)
