@@ -13,6 +13,7 @@ credentials), the service URL and the audience. A bounded LRU keeps memory flat.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.schema import Activity
@@ -49,6 +50,13 @@ class _Lru:
             self.items.popitem(last=False)
         return value
 
+    async def obtain(self, key: tuple[str, ...], make: Callable[[], Awaitable[Any]]) -> Any:
+        """The cached value for key, made (and cached) on first use."""
+        value = self.get(key)
+        if value is None:
+            value = self.put(key, await make())
+        return value
+
 
 class CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
     def __init__(self, inner: ConnectorFactory, app_id: str, cache: _Lru) -> None:
@@ -58,10 +66,7 @@ class CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
 
     async def create(self, service_url: str, audience: str) -> Any:
         key = ("connector", self.app_id, service_url or "", audience or "")
-        client = self.cache.get(key)
-        if client is None:
-            client = self.cache.put(key, await self.inner.create(service_url, audience))
-        return client
+        return await self.cache.obtain(key, lambda: self.inner.create(service_url, audience))
 
 
 class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
@@ -86,11 +91,9 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):  # type: ig
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         app_id = _BuiltinBotFrameworkAuthentication.get_app_id(claims_identity) or ""
-        key = ("user-token", app_id)
-        client = self.cache.get(key)
-        if client is None:
-            client = self.cache.put(key, await self.inner.create_user_token_client(claims_identity))
-        return client
+        return await self.cache.obtain(
+            ("user-token", app_id), lambda: self.inner.create_user_token_client(claims_identity)
+        )
 
     async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> Any:
         return await self.inner.authenticate_streaming_request(auth_header, channel_id_header)

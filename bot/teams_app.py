@@ -126,11 +126,8 @@ def build_manifest(
         for lang, strings in sorted(catalog.by_language.items())
         if lang != FALLBACK_LANGUAGE
     }
-    commands = [
-        {"title": default[f"bots[0].commandLists[0].commands[{n}].title"],
-         "description": default[f"bots[0].commandLists[0].commands[{n}].description"]}
-        for n in range(len(english.examples))
-    ]  # fmt: skip
+    hint = english.teams_app["command_hint"]
+    commands = [{"title": question, "description": hint} for question in english.examples]
     manifest = {
         "$schema": MANIFEST_SCHEMA,
         "manifestVersion": "1.29",

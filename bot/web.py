@@ -98,8 +98,8 @@ def create_app(
     return app
 
 
-def problem(status: int, reason: str) -> web.Response:
-    return web.json_response({"error": reason}, status=status)
+def problem(status: int, reason: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response({"error": reason}, status=status, headers=headers)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -306,17 +306,14 @@ async def widget_messages(request: web.Request) -> web.Response:
     cors = widget.cors_headers(origin)
     wait = request.app[WIDGET_LIMITER].wait(request.remote or "unknown")
     if wait > 0:
-        response = problem(429, "too many requests; try again later")
-        response.headers.update({**cors, "Retry-After": str(math.ceil(wait))})
-        return response
+        retry = {**cors, "Retry-After": str(math.ceil(wait))}
+        return problem(429, "too many requests; try again later", retry)
     data = await read_json_object(request, settings.widget_max_body_bytes)
     if isinstance(data, web.Response):
         data.headers.update(cors)
         return data
     if data["type"] != "message":
-        response = problem(400, "the widget endpoint takes message activities only")
-        response.headers.update(cors)
-        return response
+        return problem(400, "the widget endpoint takes message activities only", cors)
     activity = widget.trusted_activity(data)
     replies = await request.app[WIDGET_ADAPTER].process(activity, request.app[BOT].on_turn)
     body = {"activities": [serialize_activity(reply) for reply in replies]}
