@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check-kb teams-app clean
+.PHONY: run test lint check-kb teams-app clean system-deps
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
@@ -16,7 +16,23 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python app.py
 
-test: $(STAMP)
+# Debian packages the tests drive for real: Chromium for the browser tests,
+# redis-server for the shared rate limit. Installed when missing and when we
+# may (root with apt-get); otherwise the tests that need them say so.
+SYSTEM_PACKAGES := chromium redis-server
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing (install them as root; their tests will skip)" >&2; \
+	  fi; \
+	fi
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
