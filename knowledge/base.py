@@ -64,10 +64,20 @@ class Outcome:
     locale: str
     matches: tuple[Match, ...] = ()
     small_talk: str | None = None
+    # Further answers when the message asked several things ("is my number
+    # shared? and can they download it?"), each the best match of its part.
+    more: tuple[Match, ...] = ()
 
     @property
     def best(self) -> Passage | None:
         return self.matches[0].passage if self.matches else None
+
+    @property
+    def answers(self) -> tuple[Passage, ...]:
+        """The passages to give, in order: the best, then one per further question."""
+        if self.verdict != Verdict.ANSWER or not self.matches:
+            return ()
+        return (self.matches[0].passage, *(m.passage for m in self.more))
 
 
 class KnowledgeBase:
@@ -140,6 +150,21 @@ class KnowledgeBase:
             if same_language:
                 return same_language[0]
         return self.locales[0]
+
+    def require_locale(self, default: str) -> str:
+        """The locale a configured default stands for; KnowledgeError if no notice has it.
+
+        A typo in DEFAULT_LOCALE must stop the start, not silently serve another language.
+        """
+        locale = normalise_locale(default.replace("_", "-")) or default.strip()
+        language = locale.split("-")[0].lower()
+        for candidate in (locale, *self.indexes):
+            if candidate in self.indexes and candidate.split("-")[0] == language:
+                return candidate
+        raise KnowledgeError(
+            "DEFAULT_LOCALE",
+            f"no notice in {default!r}; the knowledge base has {', '.join(self.locales)}",
+        )
 
     def detect_locale(self, text: str) -> str | None:
         """The locale whose language the text is clearly written in, or None.
