@@ -268,8 +268,19 @@ class KnowledgeBase:
             # only helps when the question cannot stand alone ("Is that right?").
             asked = [t for t in terms if t[2] >= 1.0]
             alone = self._decide(index, asked, locale)
-            if alone.verdict == Verdict.ANSWER or any(is_uncovered(slot) for slot, _, _ in asked):
+            if any(is_uncovered(slot) for slot, _, _ in asked):
                 return alone
+            # "Is it Microsoft?", "Why do they do that?": without a notice
+            # topic of its own, the question leans on the context.
+            names_topic = any(slot.concepts - self.generic_concepts for slot, _, _ in asked)
+            if alone.verdict == Verdict.ANSWER and names_topic:
+                return alone
+            whole = self._decide(index, terms, locale)
+            return (
+                whole
+                if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER
+                else alone
+            )
         return self._decide(index, terms, locale)
 
     def _decide(

@@ -49,6 +49,8 @@ UNKNOWN_SHARE = 0.6
 # A topic the notice does not cover (retention, password, price) weighs like
 # the rarest notice word: it is the question's point, and no passage holds it.
 UNCOVERED_SHARE = 1.0
+# See weight(): an unknown kanji bigram overlaps its neighbours by one character.
+CJK_GRAM_SHARE = 0.5
 MIN_TYPO_LENGTH = 5
 LONG_WORD = 8
 _NONE = np.array([], dtype=np.int64)
@@ -205,7 +207,12 @@ class LocaleIndex:
         if known:
             return min(known)
         # A word the notice never uses: as telling as it is rare in the language.
-        return self.unknown_idf * self.analyzer.frequencies.weight(slot.surface)
+        rarity = self.analyzer.frequencies.weight(slot.surface)
+        if not self.analyzer.segmented:
+            # Unsegmented text is read in overlapping bigrams: each unknown
+            # character counts in two of them, so each bigram counts half.
+            rarity *= CJK_GRAM_SHARE
+        return self.unknown_idf * rarity
 
     def analyze(self, question: str) -> list[tuple[Slot, float]]:
         """The question's slots, typos mended, each with its similarity to what was typed."""
