@@ -33,9 +33,16 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
-from knowledge.lexicon import CONCEPT_PREFIX, INTENT_PREFIX, UNCOVERED_PREFIX, Analyzer, Slot
+from knowledge.lexicon import (
+    CONCEPT_PREFIX,
+    INTENT_PREFIX,
+    UNCOVERED_PREFIX,
+    Analyzer,
+    Slot,
+    is_uncovered,
+)
 from knowledge.model import Match, Passage, PassageKind
-from knowledge.reading import focus
+from knowledge.reading import NAME_SHARE, focus, names
 from knowledge.text import fold, words
 
 CONTEXT_WEIGHT = 0.6
@@ -49,6 +56,10 @@ UNKNOWN_SHARE = 0.6
 # A topic the notice does not cover (retention, password, price) weighs like
 # the rarest notice word: it is the question's point, and no passage holds it.
 UNCOVERED_SHARE = 1.0
+# Languages that capitalise every noun: there only words in capitals are names.
+NOUNS_CAPITALISED = frozenset({"de"})
+# See rank(): a context sentence's slot a passage lacks counts this share of its weight.
+CONTEXT_MISSING_SHARE = 0.3
 # See weight(): an unknown kanji bigram overlaps its neighbours by one character.
 CJK_GRAM_SHARE = 0.5
 MIN_TYPO_LENGTH = 5
@@ -220,11 +231,15 @@ class LocaleIndex:
 
     def read(self, question: str) -> list[tuple[Slot, float, float]]:
         """The question's slots with their similarity and emphasis (1 asked, less context)."""
-        return [
-            (slot, similarity, emphasis)
-            for sentence, emphasis in focus(question)
-            for slot, similarity in self.corrected(self.analyzer.slots(sentence))
-        ]
+        named = names(question, nouns_capitalised=self.analyzer.language in NOUNS_CAPITALISED)
+        out: list[tuple[Slot, float, float]] = []
+        for sentence, emphasis in focus(question):
+            for slot, similarity in self.corrected(self.analyzer.slots(sentence)):
+                if slot.surface in named and not self.knows(slot) and not is_uncovered(slot):
+                    out.append((slot, similarity, emphasis * NAME_SHARE))
+                else:
+                    out.append((slot, similarity, emphasis))
+        return out
 
     def search(self, question: str, limit: int = 5) -> list[Match]:
         return self.rank(self.read(question), limit)
@@ -234,11 +249,20 @@ class LocaleIndex:
         if not terms or not self.entries:
             return []
         slots = [(slot, similarity) for slot, similarity, _ in terms]
-        weights = [self.weight(slot) * emphasis for slot, _, emphasis in terms]
-        total = sum(weights)
+        weights = [
+            # An uncovered topic in the scene set ("... and keep it on their
+            # side") weighs as any unknown word there: only what is asked vetoes.
+            (self.unknown_idf if emphasis < 1.0 and is_uncovered(slot) else self.weight(slot))
+            * emphasis
+            for slot, _, emphasis in terms
+        ]
         size = len(self.entries)
         got = np.zeros(size)
-        for (slot, similarity), weight in zip(slots, weights, strict=True):
+        # What a passage is measured against: every slot of the question; a
+        # context slot the passage lacks only CONTEXT_MISSING_SHARE of its
+        # weight (the scene a person sets is not what they ask about).
+        total = np.zeros(size)
+        for (slot, similarity, emphasis), weight in zip(terms, weights, strict=True):
             # The best way each passage holds the slot (see _hit): 1 in its own
             # text, less in context, WEAK_WEIGHT by a phrase's member word.
             hit = np.zeros(size)
@@ -255,10 +279,14 @@ class LocaleIndex:
                 if rows is not None:
                     hit[rows] = 1.0
             got += weight * hit * similarity
+            if emphasis >= 1.0:
+                total += weight
+            else:
+                total += weight * (CONTEXT_MISSING_SHARE + (1.0 - CONTEXT_MISSING_SHARE) * hit)
         found = np.flatnonzero(got)
         if found.size == 0:
             return []
-        coverage = got[found] / total
+        coverage = got[found] / total[found]
         query_concepts = {k for slot, _ in slots for k in slot.keys}
         focus_count = np.zeros(size)
         for key in query_concepts:

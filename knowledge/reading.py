@@ -17,8 +17,14 @@ CONTEXT_SENTENCE_WEIGHT = 0.35
 # A part of a message must have this many characters to be a question of its own.
 MIN_PART_CHARS = 6
 
+# A name (a carrier, a person, a place: "BT", "Orange", "Bretagne") is who or
+# where the question is about, not a topic the notice lacks: an unknown word
+# written as a name keeps this share of its weight.
+NAME_SHARE = 0.3
+
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
 _ASKS = ("?", "？")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def sentences(text: str) -> list[str]:
@@ -33,6 +39,27 @@ def focus(text: str) -> list[tuple[str, float]]:
         return [(text, 1.0)]
     asking = {i for i, part in enumerate(parts) if part.endswith(_ASKS)} or {len(parts) - 1}
     return [(part, 1.0 if i in asking else CONTEXT_SENTENCE_WEIGHT) for i, part in enumerate(parts)]
+
+
+def names(text: str, *, nouns_capitalised: bool = False) -> frozenset[str]:
+    """Words written as names: capitalised inside a sentence, or in capitals (BT, TIM).
+
+    Only in a message that sets a scene (two sentences or more), where names
+    say whom the question is about. Where every noun is capitalised (German),
+    only words in capitals count.
+    """
+    found: set[str] = set()
+    parts = sentences(text)
+    if len(parts) < 2:
+        # One sentence: no scene is set, every word is what is asked about.
+        return frozenset()
+    for sentence in parts:
+        for i, word in enumerate(_WORD.findall(sentence)):
+            acronym = len(word) >= 2 and word.isupper()
+            capitalised = i > 0 and word[:1].isupper() and not nouns_capitalised
+            if acronym or capitalised:
+                found.add(word.casefold())
+    return frozenset(found)
 
 
 def questions(text: str, conjunctions: Iterable[str]) -> list[str]:

@@ -6,7 +6,7 @@ import pytest
 
 from knowledge import KnowledgeBase, Verdict
 from knowledge.frequency import COMMON_FLOOR, load_frequencies
-from knowledge.reading import CONTEXT_SENTENCE_WEIGHT, focus, questions, sentences
+from knowledge.reading import CONTEXT_SENTENCE_WEIGHT, focus, names, questions, sentences
 
 
 def test_the_sentence_with_a_question_mark_is_the_question() -> None:
@@ -82,3 +82,22 @@ def test_what_the_notice_does_not_say_is_refused(
     kb: KnowledgeBase, question: str, locale: str
 ) -> None:
     assert kb.ask(question, locale).verdict != Verdict.ANSWER
+
+
+def test_names_count_only_in_a_message_that_sets_a_scene() -> None:
+    assert names("Our carrier is BT. What will BT get?") == {"bt"}
+    assert names("What is the emergency number in the UK?") == frozenset()
+    assert names("Anbieter ist die Telekom. Was bekommt die TELEKOM?", nouns_capitalised=True) == {
+        "telekom"
+    }
+
+
+def test_a_context_sentence_missing_from_a_passage_costs_little(kb: KnowledgeBase) -> None:
+    # The scene (home, hotels) is not in the notice; the question leans on it.
+    outcome = kb.ask(
+        "I often work from hotels these days. A colleague said that when I dial 911 from "
+        "Teams my location is passed to the phone company. Is that true?",
+        "en-US",
+    )
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "l2.3"
