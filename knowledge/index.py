@@ -56,8 +56,6 @@ UNKNOWN_SHARE = 0.6
 UNCOVERED_SHARE = 1.0
 # Languages that capitalise every noun: there only words in capitals are names.
 NOUNS_CAPITALISED = frozenset({"de"})
-# See weight(): an unknown kanji bigram overlaps its neighbours by one character.
-CJK_GRAM_SHARE = 0.5
 MIN_TYPO_LENGTH = 5
 LONG_WORD = 8
 _NONE = np.array([], dtype=np.int64)
@@ -228,11 +226,7 @@ class LocaleIndex:
             return min(known)
         # A word the notice never uses: as telling as it is rare in the language.
         rarity = self.analyzer.frequencies.weight(slot.surface)
-        if not self.analyzer.segmented:
-            # Unsegmented text is read in overlapping bigrams: each unknown
-            # character counts in two of them, so each bigram counts half.
-            rarity *= CJK_GRAM_SHARE
-        return self.unknown_idf * rarity
+        return self.unknown_idf * rarity * self.analyzer.UNKNOWN_SLOT_SHARE
 
     def analyze(self, question: str) -> list[tuple[Slot, float]]:
         """The question's slots, typos mended, each with its similarity to what was typed."""
