@@ -3,24 +3,12 @@ real server on 127.0.0.1. Never downloads a browser (no ``playwright install``).
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from browsers import OUTPUT
+from playwright.async_api import Browser, Page
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-OUTPUT = Path(__file__).resolve().parent / "output"
 LINK = "https://go.microsoft.com/fwlink/?LinkId=521839"
 TITLE_FR = "Transferts de données entre opérateurs et microsoft pour les opérateurs Connecter"
 # Collect CSP violations from the first script on; init scripts run outside the page's CSP.
@@ -29,23 +17,6 @@ WATCH_CSP = (
     "document.addEventListener('securitypolicyviolation',"
     " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
 )
-
-try:
-    from playwright.async_api import Browser, Page, async_playwright
-except ImportError:  # pragma: no cover - make test installs it
-    async_playwright = None
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if async_playwright is None:
-        pytest.skip("playwright is not installed; `make test` installs it")
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        await browser.close()
 
 
 async def open_page(browser: Browser, url: str, width: int = 1000, height: int = 760) -> Page:

@@ -230,35 +230,56 @@
     say("bot cpw-error", function (item) { item.appendChild(document.createTextNode(message)); });
   }
 
-  function actionButton(action) {
+  function actionButton(action, label) {
+    var text = label || action.title;
     if (action.type === "Action.OpenUrl") {
-      return link(action.title, action.url);
+      return link(text, action.url);
     }
-    var button = el("button", "", action.title);
+    var button = el("button", "", text);
     button.type = "button";
     button.addEventListener("click", function () {
       var data = {};
       Object.keys(action.data || {}).forEach(function (key) { if (key !== "msteams") { data[key] = action.data[key]; } });
-      ask(action.title, data);
+      ask(text, data);
     });
     return button;
   }
 
-  function renderCard(item, card) {
-    (card.body || []).forEach(function (element) {
+  // The text an element shows (a choice row's label).
+  function textOf(element) {
+    if (element.type === "TextBlock") { return element.text || ""; }
+    return (element.items || element.columns || []).map(textOf).join(" ").trim();
+  }
+
+  // Adaptive Card elements the bot sends: TextBlocks, rows and columns that act
+  // on a click (selectAction), their containers, and action sets.
+  function renderElements(parent, elements) {
+    var row = null;
+    (elements || []).forEach(function (element) {
+      if (element.selectAction) {
+        // Consecutive choices share one list of buttons.
+        if (!row) { row = el("div", "cpw-actions"); parent.appendChild(row); }
+        row.appendChild(actionButton(element.selectAction, textOf(element)));
+        return;
+      }
+      row = null;
       if (element.type === "TextBlock") {
-        blocks(item, element.text, element.weight === "Bolder" ? "cpw-source" : element.isSubtle ? "cpw-subtle" : "");
+        blocks(parent, element.text, element.weight === "Bolder" ? "cpw-source" : element.isSubtle ? "cpw-subtle" : "");
       } else if (element.type === "ActionSet") {
-        var row = el("div", "cpw-actions");
-        (element.actions || []).forEach(function (action) { row.appendChild(actionButton(action)); });
-        item.appendChild(row);
+        var actions = el("div", "cpw-actions");
+        (element.actions || []).forEach(function (action) { actions.appendChild(actionButton(action)); });
+        parent.appendChild(actions);
+      } else if (element.type === "Container" || element.type === "Column") {
+        renderElements(parent, element.items);
+      } else if (element.type === "ColumnSet") {
+        renderElements(parent, element.columns);
       }
     });
-    if (card.actions && card.actions.length) {
-      var actions = el("div", "cpw-actions");
-      card.actions.forEach(function (action) { actions.appendChild(actionButton(action)); });
-      item.appendChild(actions);
-    }
+  }
+
+  function renderCard(item, card) {
+    renderElements(item, card.body);
+    if (card.actions && card.actions.length) { renderElements(item, [{ type: "ActionSet", actions: card.actions }]); }
   }
 
   function renderActivity(activity) {
