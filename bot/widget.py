@@ -11,6 +11,7 @@ in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After).
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import uuid
 from collections import OrderedDict
@@ -32,15 +33,21 @@ from botbuilder.schema import (
     ResourceResponse,
 )
 
+from bot.strings import FALLBACK_LANGUAGE, Catalog
+
 STATIC = Path(__file__).resolve().parent / "static"
 CHANNEL_ID = "webchat"
 # Never contacted: expectReplies turns buffer their replies.
 SERVICE_URL = "https://widget.invalid/"
 BOT_ID = "carrier-privacy-bot"
+# The widget's words, built from the string catalogue (bot/strings/*.json) at
+# start-up: the widget fetches them, so a language added there needs no code.
+STRINGS_ASSET = "widget-strings.json"
 ASSET_TYPES = {
     "widget.js": "application/javascript; charset=utf-8",
     "widget.css": "text/css; charset=utf-8",
     "demo.css": "text/css; charset=utf-8",
+    STRINGS_ASSET: "application/json; charset=utf-8",
 }
 CACHE_CONTROL = "public, max-age=3600"
 DEMO_CSP = (
@@ -58,12 +65,29 @@ class Asset:
     etag: str
 
 
-def load_assets(folder: Path = STATIC) -> dict[str, Asset]:
+def load_assets(folder: Path = STATIC, catalog: Catalog | None = None) -> dict[str, Asset]:
     assets = {}
     for name, content_type in ASSET_TYPES.items():
-        body = (folder / name).read_bytes()
+        if name == STRINGS_ASSET:
+            body = widget_strings(catalog or Catalog.load())
+        else:
+            body = (folder / name).read_bytes()
         assets[name] = Asset(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
     return assets
+
+
+def widget_strings(catalog: Catalog) -> bytes:
+    """The widget's languages (named in their own words) and its words in each, as JSON."""
+    languages = sorted(catalog.by_language)
+    payload = {
+        "defaultLocale": FALLBACK_LANGUAGE,
+        "locales": [
+            {"locale": lang, "name": catalog.by_language[lang].widget["language_name"]}
+            for lang in languages
+        ],
+        "strings": {lang: catalog.by_language[lang].widget for lang in languages},
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
 def asset_response(request: web.Request, asset: Asset) -> web.Response:
@@ -74,6 +98,9 @@ def asset_response(request: web.Request, asset: Asset) -> web.Response:
         # The script is meant to run on other sites' pages.
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
+    if asset.content_type.startswith("application/json"):
+        # The widget reads its strings from those pages (public, never with credentials).
+        headers["Access-Control-Allow-Origin"] = "*"
     if asset.etag in request.headers.get("If-None-Match", ""):
         return web.Response(status=304, headers=headers)
     return web.Response(body=asset.body, headers={**headers, "Content-Type": asset.content_type})

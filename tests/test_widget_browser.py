@@ -154,7 +154,7 @@ async def test_an_unreachable_bot_is_said_in_the_users_language_and_the_question
 
 async def test_the_language_menu_switches(page: Page) -> None:
     await page.click(".cpw-launcher")
-    await page.select_option("#cpw-language", "de-DE")
+    await page.select_option("#cpw-language", "de")
     assert (
         await page.get_attribute(".cpw-input", "placeholder") == "Ihre Frage zu Ihren Telefondaten…"
     )
