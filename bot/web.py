@@ -22,6 +22,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -125,6 +126,25 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
+async def read_body(request: web.Request, limit: int) -> bytes | None:
+    """The whole body, or None past ``limit`` bytes.
+
+    ``content.read(n)`` returns what has arrived so far, not n bytes: a body
+    that comes in several TCP segments (any few-KB activity over the internet)
+    is read until the end of the stream.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.content.read(limit + 1 - size)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+
+
 async def read_json_object(request: web.Request, limit: int) -> dict[str, Any] | web.Response:
     """The request's JSON object with a type, or the 4xx response that says what is wrong."""
     if request.content_type != "application/json":
@@ -132,10 +152,10 @@ async def read_json_object(request: web.Request, limit: int) -> dict[str, Any] |
     if request.content_length is not None and request.content_length > limit:
         return problem(413, f"body larger than {limit} bytes")
     try:
-        raw = await request.content.read(limit + 1)
-    except (OSError, ValueError):
+        raw = await read_body(request, limit)
+    except (OSError, ValueError, aiohttp.ClientPayloadError):
         return problem(400, "the body could not be read")
-    if len(raw) > limit:
+    if raw is None:
         return problem(413, f"body larger than {limit} bytes")
     try:
         data = json.loads(raw)
