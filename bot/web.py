@@ -59,6 +59,7 @@ def create_app(
             if settings.notices_dir
             else KnowledgeBase.load()
         )
+    knowledge_base.require_locale(settings.default_locale)  # an unknown one stops the start
     catalog = Catalog.load()
     metrics = Metrics()
     auth.install(auth.metadata_urls(settings.openid_metadata_url), settings.auth_timeout_seconds)
