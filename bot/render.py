@@ -124,16 +124,23 @@ def adaptive_card(
     for text in (reply.intro, reply.body):
         if text:
             body.append({"type": "TextBlock", "text": text, "wrap": True})
-    if reply.link:
-        body.append(
-            {"type": "TextBlock", "text": f"[{reply.link_label}]({reply.link.url})", "wrap": True}
-        )
+    link = (
+        {"type": "TextBlock", "text": f"[{reply.link_label}]({reply.link.url})", "wrap": True}
+        if reply.link
+        else None
+    )
+    # The link cites a passage: it follows it. An intro ends with "for example:",
+    # so its example questions come first and the link after them.
+    if link and reply.body:
+        body.append(link)
     if reply.choices:
         if reply.choices_title:
             body.append(
                 {"type": "TextBlock", "text": reply.choices_title, "isSubtle": True, "wrap": True}
             )
         body.extend(_choice_row(c, channel_id) for c in reply.choices)
+    if link and not reply.body:
+        body.append(link)
     if reply.passage_id:
         # Counted, never stored with anything the user typed.
         votes = [

@@ -69,7 +69,9 @@ def cases(kb: KnowledgeBase, catalog: Catalog) -> list[Case]:
             )
         notice = replies.compose_notice(kb, strings, locale, NOTICE)
         assert notice is not None
+        passages = kb.notice_passages(locale, NOTICE)
         others = {
+            "two-answers": replies.compose_answer(kb, strings, passages[1], passages[-1:]),
             "notice": notice,
             "did-you-mean": replies.compose_suggestions(
                 kb, strings, locale, longest_labelled(kb, locale, 3)
@@ -109,7 +111,7 @@ async def test_every_card_reads_whole_in_teams_at_400_px(
     folder = OUTPUT / "cards"
     folder.mkdir(parents=True, exist_ok=True)
     all_cases = cases(kb, Catalog.load())
-    assert len({c.name for c in all_cases if not c.name.startswith(("answer", "item"))}) == 5
+    assert len({c.name for c in all_cases if not c.name.startswith(("answer", "item"))}) == 6
     assert any(c.name.startswith("item") for c in all_cases)
     problems: list[str] = []
     for case in all_cases:
