@@ -50,6 +50,11 @@ class Slot:
         return self.keys | self.weak
 
 
+# The notices and lexicons of a language have a few thousand distinct words;
+# room for them many times over, and for the words questions share often.
+MAX_CACHED_STEMS = 50_000
+
+
 class Analyzer:
     """Folding, stop words, stemming and synonym concepts of one language.
 
@@ -199,7 +204,11 @@ class Analyzer:
         stem = self._stems.get(word)
         if stem is None:
             stem = self._stemmer.stemWord(word) if self._stemmer and not word.isdigit() else word
-            self._stems[word] = stem
+            # Bounded: questions bring new words forever. The notices' and the
+            # lexicon's words come first (at load) and stay; past the bound a new
+            # word is stemmed each time, which costs a microsecond.
+            if len(self._stems) < MAX_CACHED_STEMS:
+                self._stems[word] = stem
         return stem
 
     def slots(self, text: str) -> list[Slot]:
