@@ -22,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, utils
 
+from knowledge.lexicon import INTENT_PREFIX
+
 Vector = npt.NDArray[np.float64]
 
 # How fully a passage holds a slot found only in its surroundings: an item's
@@ -30,6 +32,10 @@ CONTEXT_WEIGHT = 0.6
 CHILDREN_WEIGHT = 0.5
 # A phrase's member word alone ("indirizzo" of "indirizzo SIP") half matches it.
 WEAK_WEIGHT = 0.4
+# An alternative question asking for something else keeps this share of its phrasing.
+INTENT_MISMATCH = 0.5
+# ... and one that asks for nothing in particular ("when...", keywords) this share.
+INTENT_UNSAID = 0.85
 # The mix of the three signals: what the passage holds counts most.
 COVERAGE_SHARE = 0.7
 PHRASING_SHARE = 0.2
@@ -63,20 +69,32 @@ def focus(named: Vector, concept_counts: Vector) -> Vector:
 
 
 def phrasing(question_keys: str, alternatives: Sequence[tuple[str, ...]]) -> Vector:
-    """Per passage, the closest of its alternative questions (0 without any)."""
+    """Per passage, the closest of its alternative questions (0 without any).
+
+    An alternative that asks for something else ("why" where the question
+    asks "which") is not the same question however many words they share:
+    its ratio counts INTENT_MISMATCH.
+    """
+    asks = intents_of(question_keys)
+
+    def close(alt: str) -> float:
+        ratio = fuzz.ratio(question_keys, alt, processor=utils.default_process) / 100.0
+        theirs = intents_of(alt)
+        if asks and theirs and not asks & theirs:
+            return ratio * INTENT_MISMATCH
+        if asks and not theirs:
+            return ratio * INTENT_UNSAID
+        return ratio
+
     return np.array(
-        [
-            max(
-                (
-                    fuzz.ratio(question_keys, p, processor=utils.default_process) / 100.0
-                    for p in alts
-                ),
-                default=0.0,
-            )
-            for alts in alternatives
-        ],
+        [max((close(alt) for alt in alts), default=0.0) for alts in alternatives],
         dtype=np.float64,
     )
+
+
+def intents_of(keys: str) -> frozenset[str]:
+    """The intent keys (``?which``, ``?purpose``) among space-separated keys."""
+    return frozenset(k for k in keys.split() if k.startswith(INTENT_PREFIX))
 
 
 def combine(coverage: Vector, phrasing: Vector, focus: Vector) -> Vector:
