@@ -19,7 +19,7 @@ import Stemmer
 
 from knowledge.errors import KnowledgeError
 from knowledge.frequency import WordFrequencies, load_frequencies
-from knowledge.text import cjk_grams, fold, latin_words, words
+from knowledge.text import cjk_grams, fold, katakana, latin_words, words
 from knowledge.yamlfile import load_yaml
 
 CONCEPT_PREFIX = "~"
@@ -124,10 +124,10 @@ class Analyzer:
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         self.longest_raw_phrase = max((len(p) for p in self.raw_phrases), default=0)
         # Latin terms inside Japanese text must stand as words: "ip" is not in "sip".
-        self._substring_patterns = {
+        self._kana_patterns = {
             term: re.compile(
                 (r"(?<![a-z0-9])" if term[:1].isascii() else "")
-                + re.escape(term)
+                + re.escape(katakana(term))
                 + (r"(?![a-z0-9])" if term[-1:].isascii() else "")
             )
             for term in self.substrings
@@ -326,12 +326,18 @@ class CjkAnalyzer(Analyzer):
     def _read(self, folded: str) -> list[Slot]:
         slots: list[Slot] = []
         rest = folded
+        # Loanwords typed in hiragana ("おぺれーたー", "だうんろーど") are the
+        # katakana terms of the lexicon: terms are sought in a katakana copy of
+        # the text (same length, so a match blanks the same span in both).
+        kana = katakana(folded)
         # Longest terms first, so 位置情報 wins over 情報.
         for term in sorted(self.substrings, key=len, reverse=True):
-            pattern = self._substring_patterns[term]
-            while (found := pattern.search(rest)) is not None:
+            pattern = self._kana_patterns[term]
+            while (found := pattern.search(kana)) is not None:
                 slots.append(Slot(term, frozenset(self.substrings[term]), frozenset({term})))
-                rest = rest[: found.start()] + " " + rest[found.end() :]
+                blank = " " * (found.end() - found.start())
+                rest = rest[: found.start()] + blank + rest[found.end() :]
+                kana = kana[: found.start()] + blank + kana[found.end() :]
         for stopword in self._cjk_stopwords:
             rest = rest.replace(stopword, " ")
         slots.extend(Slot(g, frozenset({g})) for g in cjk_grams(rest))

@@ -101,3 +101,12 @@ def test_a_context_sentence_missing_from_a_passage_costs_little(kb: KnowledgeBas
     )
     assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
     assert outcome.best.key == "l2.3"
+
+
+def test_loanwords_typed_in_hiragana_meet_their_katakana_terms(kb: KnowledgeBase) -> None:
+    from knowledge.text import katakana
+
+    assert katakana("だうんろーど") == "ダウンロード"
+    outcome = kb.ask("おぺれーたーはでーたをだうんろーどできるの", "ja-JP")
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "p2"
