@@ -45,6 +45,10 @@ QUESTIONS_SUFFIX = ".questions.yaml"
 # is specific enough to doubt a generic-only match: "screen" 0.58, "week" 0.22.
 SPECIFIC_UNKNOWN = 0.5
 
+# When a question sentence leans on its context ("Why do they do that?"), its
+# question word weighs this many times a word of the question.
+ASKED_INTENT_EMPHASIS = 3.0
+
 __all__ = ["KnowledgeBase", "Outcome", "Verdict", "load_alternatives"]
 
 
@@ -196,7 +200,15 @@ class KnowledgeBase:
         names_topic = any(t.slot.concepts - self.generic_concepts for t in asked)
         if alone.verdict == Verdict.ANSWER and names_topic:
             return alone
-        whole = self._decide(index, terms, locale)
+        # Its question word is then what it adds to the context: "why" after
+        # "Microsoft sends information to our carrier" asks for the purpose.
+        leaning = [
+            Term(t.slot, t.similarity, ASKED_INTENT_EMPHASIS)
+            if t.asked and t.slot.keys and all(k.startswith(INTENT_PREFIX) for k in t.slot.keys)
+            else t
+            for t in terms
+        ]
+        whole = self._decide(index, leaning, locale)
         if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER:
             return whole
         return alone
