@@ -62,19 +62,23 @@ def names(text: str, *, nouns_capitalised: bool = False) -> frozenset[str]:
     return frozenset(found)
 
 
-def questions(text: str, conjunctions: Iterable[str]) -> list[str]:
+def questions(text: str, conjunctions: Iterable[str]) -> list[tuple[str, bool]]:
     """The separate questions of a message: its asking sentences, cut at "and", "et"...
 
     ("Is my number shared? And can they download it?", "What does Operator
-    Connect do, and is my SIP URI shared?"). One part means one question.
+    Connect do, and is my SIP URI shared?"). Each part comes with whether it
+    was cut out of a sentence at a conjunction (then it may be a mere noun
+    phrase, "landlines and mobiles", which the caller checks). One part means
+    one question.
     """
     parts = sentences(text)
     asking = [p for p in parts if p.endswith(_ASKS)] or parts[-1:]
     pattern = _conjunction_pattern(tuple(conjunctions))
-    out: list[str] = []
+    out: list[tuple[str, bool]] = []
     for sentence in asking:
-        pieces = pattern.split(sentence) if pattern else [sentence]
-        out.extend(p.strip(" ,;") for p in pieces if len(p.strip(" ,;")) >= MIN_PART_CHARS)
+        pieces = [p.strip(" ,;") for p in (pattern.split(sentence) if pattern else [sentence])]
+        pieces = [p for p in pieces if len(p) >= MIN_PART_CHARS]
+        out.extend((p, len(pieces) > 1) for p in pieces)
     return out
 
 

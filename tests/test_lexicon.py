@@ -134,3 +134,13 @@ def test_each_script_has_its_analyser(tmp_path: Path) -> None:
     bad.write_text("language: xx\nscript: runic\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="'script' must be one of"):
         Analyzer.from_file(bad)
+
+
+def test_no_term_is_both_a_notice_concept_and_an_uncovered_topic() -> None:
+    # An uncovered topic vetoes an answer: a word of the notice's own concepts
+    # (even by its stem: "records" and "recorded") must never carry that veto.
+    for language, analyzer in load_analyzers(DEFAULT_LEXICON).items():
+        for table in (analyzer.phrases, analyzer.exact, analyzer.substrings):
+            for term, keys in table.items():
+                kinds = {k[0] for k in keys} - {"?"}
+                assert kinds != {"~", "!"}, (language, term, sorted(keys))

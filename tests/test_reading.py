@@ -25,13 +25,18 @@ def test_without_a_question_mark_the_last_sentence_asks() -> None:
 
 def test_two_questions_are_cut_at_sentences_and_conjunctions() -> None:
     assert questions("Is my number shared? And can they download it?", ["and"]) == [
-        "Is my number shared?",
-        "And can they download it?",
+        ("Is my number shared?", False),
+        ("And can they download it?", False),
     ]
     assert questions("What does it do, and is my SIP URI shared?", ["and"]) == [
-        "What does it do",
-        "is my SIP URI shared?",
+        ("What does it do", True),
+        ("is my SIP URI shared?", True),
     ]
+
+
+def test_landlines_and_mobiles_is_one_question(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("Con Teams posso chiamare i numeri fissi e i cellulari?", "it-IT")
+    assert len(outcome.answers) <= 1
 
 
 @pytest.mark.parametrize(
