@@ -49,10 +49,6 @@ SPECIFIC_UNKNOWN = 0.5
 # question word weighs this many times a word of the question.
 ASKED_INTENT_EMPHASIS = 3.0
 
-# A part cut out of a sentence at "and" is a question of its own only with at
-# least this many slots ("is my SIP URI shared": 2; "cellulari": 1).
-MIN_CLAUSE_SLOTS = 2
-
 __all__ = ["KnowledgeBase", "Outcome", "Verdict", "load_alternatives"]
 
 
@@ -174,16 +170,13 @@ class KnowledgeBase:
         if kind:
             return Outcome(Verdict.SMALL_TALK, locale, small_talk=kind)
         outcome = self._ask_one(index, question, locale)
-        parts = question_parts(question, index.analyzer.conjunctions)
+        parts = question_parts(question, index.analyzer.conjunctions, index.analyzer.openers)
         if len(parts) < 2:
             return outcome
         # Several questions in one message: each part answered on its own; the
         # message gets every part's answer when at least two parts are answered.
         answered: list[Match] = []
-        for part, clause in parts:
-            if clause and len(index.read(part)) < MIN_CLAUSE_SLOTS:
-                # "numeri fissi e cellulari": a noun phrase, not a question.
-                continue
+        for part, _ in parts:
             one = self._ask_one(index, part, locale)
             if one.verdict != Verdict.ANSWER:
                 continue

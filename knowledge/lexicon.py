@@ -79,6 +79,7 @@ class Analyzer:
         intents: dict[str, list[str]] | None = None,
         ignore: Iterable[str] = (),
         conjunctions: Iterable[str] = (),
+        openers: Iterable[str] = (),
         uncovered: dict[str, list[str]] | None = None,
         frequencies: WordFrequencies | None = None,
     ) -> None:
@@ -86,6 +87,9 @@ class Analyzer:
         self.frequencies = frequencies or WordFrequencies(language, {})
         # Words that join two questions in one sentence ("and", "et", "und").
         self.conjunctions = tuple(fold(str(c)) for c in conjunctions)
+        # Words that open a question ("is", "pourquoi", "wer"): a conjunction
+        # before one of them starts a second question.
+        self.openers = tuple(str(o) for o in openers)
         # Words that address the bot rather than ask ("Privacy Bot" left over
         # from a Teams mention typed as plain text): dropped before reading.
         self._ignore = _phrase_pattern(fold(str(i)) for i in ignore)
@@ -178,8 +182,9 @@ class Analyzer:
             raise KnowledgeError(path, "'stemmer' must be a Snowball language name or null")
         ignore = data.get("ignore") or []
         conjunctions = data.get("conjunctions") or []
-        if not isinstance(ignore, list) or not isinstance(conjunctions, list):
-            raise KnowledgeError(path, "'ignore' and 'conjunctions' must be lists")
+        openers = data.get("openers") or []
+        if not all(isinstance(v, list) for v in (ignore, conjunctions, openers)):
+            raise KnowledgeError(path, "'ignore', 'conjunctions' and 'openers' must be lists")
         uncovered = _mapping_of_lists(path, data, "uncovered")
         script = data.get("script", "cjk" if data.get("segmented") is False else "spaced")
         kinds: dict[object, type[Analyzer]] = {k.SCRIPT: k for k in (Analyzer, CjkAnalyzer)}
@@ -196,6 +201,7 @@ class Analyzer:
             intents=intents,
             ignore=ignore,
             conjunctions=conjunctions,
+            openers=openers,
             uncovered=uncovered,
             frequencies=load_frequencies(language),
         )

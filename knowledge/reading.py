@@ -62,18 +62,21 @@ def names(text: str, *, nouns_capitalised: bool = False) -> frozenset[str]:
     return frozenset(found)
 
 
-def questions(text: str, conjunctions: Iterable[str]) -> list[tuple[str, bool]]:
+def questions(
+    text: str, conjunctions: Iterable[str], openers: Iterable[str] = ()
+) -> list[tuple[str, bool]]:
     """The separate questions of a message: its asking sentences, cut at "and", "et"...
 
     ("Is my number shared? And can they download it?", "What does Operator
-    Connect do, and is my SIP URI shared?"). Each part comes with whether it
-    was cut out of a sentence at a conjunction (then it may be a mere noun
-    phrase, "landlines and mobiles", which the caller checks). One part means
+    Connect do, and is my SIP URI shared?"). Inside a sentence a conjunction
+    cuts only after a comma or before a word that opens a question (``openers``:
+    "and is", "et pourquoi", "und wer"), so "landlines and mobiles" stays one.
+    Each part comes with whether it was cut out of a sentence. One part means
     one question.
     """
     parts = sentences(text)
     asking = [p for p in parts if p.endswith(_ASKS)] or parts[-1:]
-    pattern = _conjunction_pattern(tuple(conjunctions))
+    pattern = _conjunction_pattern(tuple(conjunctions), tuple(openers))
     out: list[tuple[str, bool]] = []
     for sentence in asking:
         pieces = [p.strip(" ,;") for p in (pattern.split(sentence) if pattern else [sentence])]
@@ -82,9 +85,15 @@ def questions(text: str, conjunctions: Iterable[str]) -> list[tuple[str, bool]]:
     return out
 
 
-def _conjunction_pattern(conjunctions: tuple[str, ...]) -> re.Pattern[str] | None:
+def _conjunction_pattern(
+    conjunctions: tuple[str, ...], openers: tuple[str, ...]
+) -> re.Pattern[str] | None:
     if not conjunctions:
         return None
     words = "|".join(re.escape(c) for c in sorted(conjunctions, key=len, reverse=True))
-    # A conjunction between two clauses, after a comma or standing as a word.
-    return re.compile(rf"(?:,\s*|\s+)(?:{words})\s+", re.IGNORECASE)
+    after_comma = rf",\s*(?:{words})\s+"
+    if not openers:
+        return re.compile(after_comma, re.IGNORECASE)
+    starts = "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True))
+    before_question = rf"\s+(?:{words})\s+(?=(?:{starts})(?![^\W_]))"
+    return re.compile(rf"{after_comma}|{before_question}", re.IGNORECASE)
