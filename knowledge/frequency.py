@@ -54,8 +54,13 @@ class WordFrequencies:
             log.warning("wordfreq has no %s list: every unknown word weighs as rare", language)
             return cls(language, {})
         folded: dict[str, float] = {}
+        # Only words commoner than RARE_ZIPF change a weight: keep just those.
+        floor = 10.0 ** (RARE_ZIPF - 9)
         for word, frequency in frequencies.items():
-            key = fold(word)
+            if frequency <= floor:
+                continue
+            # Plain ASCII words fold to their lower case: skip the Unicode work.
+            key = word.lower() if word.isascii() else fold(word)
             if frequency > 0 and folded.get(key, 0.0) < frequency:
                 folded[key] = frequency
         return cls(language, {w: round(math.log10(f) + 9, 2) for w, f in folded.items()})

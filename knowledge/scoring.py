@@ -86,10 +86,11 @@ def phrasing(question_keys: str, alternatives: Sequence[tuple[str, ...]]) -> Vec
             return ratio * INTENT_UNSAID
         return ratio
 
-    return np.array(
-        [max((close(alt) for alt in alts), default=0.0) for alts in alternatives],
-        dtype=np.float64,
-    )
+    out = np.zeros(len(alternatives))
+    for i, alts in enumerate(alternatives):
+        if alts:  # most passages of a large base have no alternative questions
+            out[i] = max(close(alt) for alt in alts)
+    return out
 
 
 def intents_of(keys: str) -> frozenset[str]:
