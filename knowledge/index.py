@@ -296,9 +296,13 @@ class LocaleIndex:
         aim = scoring.focus(named[found], self._concept_count[found])
         # Phrasing compares what is asked, not the scene set around it.
         question_keys = " ".join(sorted(k for t in terms if t.asked for k in t.slot.all_keys))
-        phrase = scoring.phrasing(
-            question_keys, [self.entries[int(row)].phrasings for row in found.tolist()]
-        )
+        phrase = np.zeros(found.size)
+        with_alternatives = np.flatnonzero(self._has_phrasings[found])
+        if with_alternatives.size:
+            phrase[with_alternatives] = scoring.phrasing(
+                question_keys,
+                [self.entries[int(found[i])].phrasings for i in with_alternatives.tolist()],
+            )
         score = scoring.combine(cover, phrase, aim)
         matches = []
         for final, cov, i in top_k(score, cover, self._order[found], limit):

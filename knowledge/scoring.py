@@ -17,6 +17,7 @@ or a list's items, WEAK_WEIGHT by a phrase's member word, 0 not at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -93,6 +94,7 @@ def phrasing(question_keys: str, alternatives: Sequence[tuple[str, ...]]) -> Vec
     return out
 
 
+@lru_cache(maxsize=4096)  # alternative questions and recent questions: bounded
 def intents_of(keys: str) -> frozenset[str]:
     """The intent keys (``?which``, ``?purpose``) among space-separated keys."""
     return frozenset(k for k in keys.split() if k.startswith(INTENT_PREFIX))
