@@ -186,6 +186,8 @@ class LocaleIndex:
                 any(k in self.idf for k in slot.all_keys)
                 or len(slot.surface) < MIN_TYPO_LENGTH
                 or " " in slot.surface
+                # An everyday word of the language is no typo ("manos" is not "macos").
+                or self.analyzer.frequencies.weight(slot.surface) < 1.0
             ):
                 out.append((slot, 1.0))
                 continue

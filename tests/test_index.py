@@ -52,3 +52,13 @@ def test_an_alternative_asking_for_something_else_is_a_weaker_phrasing() -> None
         phrasing(which, [("?which ~data ~operator ~share",), ("?purpose ~data ~operator ~share",)])
     ]
     assert same == 1.0 and other < INTENT_MISMATCH + 1e-9
+
+
+def test_an_everyday_word_is_not_mended_into_a_notice_word(kb: KnowledgeBase) -> None:
+    index = kb.indexes["es-ES"]
+    # "manos" (hands) is one edit from "macos" but is a common Spanish word.
+    [(slot, similarity)] = index.analyze("manos")
+    assert "~os" not in slot.keys and similarity == 1.0
+    # A real typo is still mended.
+    [(mended, close)] = index.analyze("emergensia")
+    assert "~emergency" in mended.keys and close < 1.0
