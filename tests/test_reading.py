@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from knowledge import KnowledgeBase, Verdict
@@ -117,3 +119,21 @@ def test_loanwords_typed_in_hiragana_meet_their_katakana_terms(kb: KnowledgeBase
     outcome = kb.ask("おぺれーたーはでーたをだうんろーどできるの", "ja-JP")
     assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
     assert outcome.best.key == "p2"
+
+
+def test_the_shipped_frequency_lists_are_what_wordfreq_gives() -> None:
+    pytest.importorskip("wordfreq")
+    from knowledge.frequency import from_wordfreq
+
+    shipped = load_frequencies("it").zipf
+    assert dict(from_wordfreq("it")) == shipped and len(shipped) > 5000
+
+
+def test_a_broken_frequency_line_names_the_file(tmp_path: Path) -> None:
+    from knowledge import KnowledgeError
+    from knowledge.frequency import WordFrequencies
+
+    (tmp_path / "xx.tsv").write_text("# header\nword\tnot-a-number\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"xx\.tsv: line 2"):
+        WordFrequencies.read("xx", tmp_path)
+    assert WordFrequencies.read("yy", tmp_path).weight("anything") == 1.0
