@@ -157,3 +157,14 @@ def test_a_regional_default_locale_stands_for_its_language(
 def test_an_unknown_default_locale_is_an_error(kb: KnowledgeBase, default: str) -> None:
     with pytest.raises(KnowledgeError, match="DEFAULT_LOCALE"):
         kb.require_locale(default)
+
+
+def test_a_did_you_mean_never_offers_a_single_choice(kb: KnowledgeBase) -> None:
+    # Generic concepts plus words the notice lacks: refused, or two real choices.
+    for question in (
+        "Comment mettre un appel en attente dans Teams ?",
+        "Que fait Microsoft avec mes appels ?",
+        "Comment partager mon écran ?",
+    ):
+        outcome = kb.ask(question, "fr-FR")
+        assert outcome.verdict != Verdict.SUGGEST or len(outcome.matches) >= 2, question
