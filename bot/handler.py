@@ -26,11 +26,18 @@ from bot.privacy import redact
 from bot.render import render
 from bot.settings import Settings
 from bot.strings import Catalog
+from bot.votes import VoteLedger
 from knowledge import KnowledgeBase, Verdict
 
 log = logging.getLogger(__name__)
 
 TEAMS = "msteams"
+# Channels whose messages the bot can replace (updateActivity); Web Chat and
+# Direct Line answer "This channel does not support this operation".
+UPDATABLE_CHANNELS = frozenset({TEAMS})
+VOTES = ("up", "down")
+# Longest card id a vote may name (ours are 12 characters; Teams activity ids ~20).
+MAX_CARD_REF = 64
 _AT_TAG = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -41,12 +48,14 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         catalog: Catalog,
         settings: Settings,
         metrics: Metrics | None = None,
+        votes: VoteLedger | None = None,
     ) -> None:
         super().__init__()
         self.kb = kb
         self.catalog = catalog
         self.settings = settings
         self.metrics = metrics or Metrics()
+        self.votes = votes or VoteLedger()
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
@@ -70,6 +79,13 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         value = button_data(activity.value)
         if value is None and in_group_conversation(activity) and not mentions_bot(activity):
             return  # a channel or group-chat message for someone else
+        if (
+            value is not None
+            and value.get("action") == replies.FEEDBACK
+            and value.get("vote") in VOTES
+        ):
+            await self.vote(turn_context, value, client_locale(activity))
+            return
         reply = self.reply_to(message_text(activity), value, client_locale(activity))
         await self.send(turn_context, reply)
 
@@ -128,12 +144,46 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
             locale = self.kb.resolve_locale(client, default)
             strings = self.catalog.for_locale(locale)
             return self._count(replies.compose_not_covered(self.kb, strings, locale))
-        if action == replies.FEEDBACK and value.get("vote") in ("up", "down"):
-            self.metrics.feedback.labels(value["vote"]).inc()
-            passage = self.kb.passage(str(value.get("id")))
-            locale = passage.locale if passage else self.kb.resolve_locale(client, default)
-            return replies.compose_feedback_thanks(self.catalog.for_locale(locale), locale)
         return None
+
+    async def vote(
+        self, turn_context: TurnContext, value: dict[str, Any], client: str | None
+    ) -> None:
+        """Count a vote once per answer card, then replace the card or say thanks.
+
+        Where the channel can update the card (Teams), the card is replaced by
+        the same answer with the thanks instead of the vote buttons; elsewhere
+        the thanks is a short message of its own.
+        """
+        activity = turn_context.activity
+        passage = self.kb.passage(str(value.get("id")))
+        locale = (
+            passage.locale
+            if passage
+            else self.kb.resolve_locale(client, self.settings.default_locale)
+        )
+        strings = self.catalog.for_locale(locale)
+        card = vote_card(value, activity)
+        conversation = activity.conversation.id if activity.conversation else None
+        # A vote that names no card cannot be held to one per answer: not counted.
+        if card and isinstance(conversation, str) and self.votes.first(conversation, card):
+            self.metrics.feedback.labels(value["vote"]).inc()
+        if passage and activity.reply_to_id and activity.channel_id in UPDATABLE_CHANNELS:
+            voted = replies.compose_voted(self.kb, strings, passage)
+            update = render(voted, activity.channel_id, strings)
+            update.id = activity.reply_to_id
+
+            async def keep_locale(_: TurnContext, outgoing: Activity, next_update: Any) -> Any:
+                outgoing.locale = voted.locale
+                return await next_update()
+
+            turn_context.on_update_activity(keep_locale)
+            try:
+                await turn_context.update_activity(update)
+                return
+            except Exception as exc:  # the card may be gone or too old to edit
+                log.warning("could not update the voted card: %s", type(exc).__name__)
+        await self.send(turn_context, replies.compose_feedback_thanks(strings, locale))
 
     async def send(self, turn_context: TurnContext, reply: replies.Reply) -> None:
         """Send a reply, rendered for the channel, in its own locale.
@@ -165,6 +215,14 @@ def button_data(value: Any) -> dict[str, Any] | None:
     if isinstance(nested, dict) and "action" not in value:
         return button_data(nested.get("value"))
     return value
+
+
+def vote_card(value: dict[str, Any], activity: Activity) -> str | None:
+    """The answer card a vote is for: the id in its data, else the message it replies to."""
+    for card in (value.get("card"), activity.reply_to_id):
+        if isinstance(card, str) and 0 < len(card) <= MAX_CARD_REF:
+            return card
+    return None
 
 
 def client_locale(activity: Activity) -> str | None:

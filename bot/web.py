@@ -37,6 +37,7 @@ from bot.metrics import Metrics
 from bot.render import serialize_activity
 from bot.settings import Settings
 from bot.strings import Catalog
+from bot.votes import VoteLedger
 from knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 AUTHENTICATION = web.AppKey("authentication", BotFrameworkAuthentication)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 METRICS = web.AppKey("metrics", Metrics)
+VOTES = web.AppKey("votes", VoteLedger)
 BOT = web.AppKey("bot", NoticeBot)
 WIDGET_ASSETS = web.AppKey("widget_assets", dict[str, widget.Asset])
 WIDGET_ADAPTER = web.AppKey("widget_adapter", widget.InlineAdapter)
@@ -81,7 +83,8 @@ def create_app(
     app[AUTHENTICATION] = authentication
     app[ADAPTER] = adapter
     app[METRICS] = metrics
-    app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics)
+    app[VOTES] = VoteLedger()
+    app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics, app[VOTES])
     app[WIDGET_ASSETS] = widget.load_assets()
     app[DEMO_PAGE] = (widget.STATIC / "demo.html").read_text(encoding="utf-8")
     app[WIDGET_ADAPTER] = widget.InlineAdapter()

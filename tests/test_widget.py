@@ -14,6 +14,7 @@ from bot.settings import Settings, SettingsError
 from bot.web import create_app
 from bot.widget import STATIC, RateLimiter
 from knowledge import KnowledgeBase
+from tests.conftest import shown
 
 MAX_WIDGET_BYTES = 30 * 1024
 
@@ -67,14 +68,14 @@ async def test_the_endpoint_answers_inline_with_the_same_handler_and_no_outbound
     assert status == 200
     [reply] = json.loads(body)["activities"]
     assert reply["channelId"] == "webchat" and reply["serviceUrl"] == "https://widget.invalid/"
-    assert "adresses IP" in reply["text"]
+    assert "adresses IP" in shown(reply)
     assert reply["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
 
 
 async def test_button_data_is_answered(bot_url: str) -> None:
     value = {"action": "show", "id": "de-DE/operator-connect-privacy#p2"}
     _, _, body = await call(bot_url, "/api/widget/messages", "POST", json=question("", value=value))
-    assert "exportieren und herunterladen" in json.loads(body)["activities"][0]["text"]
+    assert "exportieren und herunterladen" in shown(json.loads(body)["activities"][0])
 
 
 @pytest.mark.parametrize(
