@@ -17,10 +17,10 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ChannelAccount
 
-from bot import replies
+from bot import message_extension, replies
 from bot.metrics import Metrics
 from bot.privacy import redact
 from bot.render import render
@@ -88,6 +88,26 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
             return
         reply = self.reply_to(message_text(activity), value, client_locale(activity))
         await self.send(turn_context, reply)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Teams' message extension searches; other invokes as botbuilder answers them (501)."""
+        activity = turn_context.activity
+        if activity.name != message_extension.QUERY:
+            response: InvokeResponse = await super().on_invoke_activity(turn_context)
+            return response
+        try:
+            query = message_extension.parse_query(activity.value)
+        except message_extension.BadQuery as exc:
+            return InvokeResponse(status=400, body={"error": str(exc)})
+        locale = self.kb.choose_locale(
+            query.text, client_locale(activity), self.settings.default_locale
+        )
+        if self.settings.log_questions:
+            log.info("search [%s]: %s", locale, redact(query.text))
+        strings = self.catalog.for_locale(locale)
+        return InvokeResponse(
+            status=200, body=message_extension.respond(self.kb, strings, query, locale)
+        )
 
     def reply_to(
         self, text: str, value: dict[str, Any] | None, client: str | None
