@@ -8,11 +8,9 @@ splits an activity with text and a card into two messages and Web Chat shows
 a text bubble above the card: the answer would show twice. Other channels get
 the reply as markdown ``text`` with the choices as suggested actions.
 
-A clicked choice shows in the chat as if the user had said it: Teams reads the
-``msteams`` messageBack of an Action.Submit's data, Web Chat (and the Emulator,
-which is Web Chat) a Bot Framework card action wrapped in it
-(``__isBotFrameworkCardAction``); both send the choice's data as the
-activity's ``value`` and show its label as the user's message.
+A clicked choice shows in the chat as if the user had said it; how an
+Action.Submit's data must look for that is the channel's quirk
+(``bot.channels``: Teams' ``msteams`` messageBack, Web Chat's wrapped card action).
 """
 
 from __future__ import annotations
@@ -21,17 +19,16 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment, CardAction, SuggestedActions
 
+from bot import channels
 from bot.replies import FEEDBACK, Choice, Reply, ReplyKind
 from bot.strings import Strings
 
-CARD_CHANNELS = frozenset({"msteams", "emulator", "webchat", "directline"})
 # Replies that are one sentence: a card would add nothing but a frame.
 TEXT_ONLY_KINDS = frozenset({ReplyKind.SMALL_TALK, ReplyKind.THANKS})
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
 LISTED_KINDS = (ReplyKind.SUGGEST, ReplyKind.HELP, ReplyKind.WELCOME, ReplyKind.NOT_COVERED)
-WEBCHAT_CARD_ACTION = "__isBotFrameworkCardAction"
 
 
 def markdown(reply: Reply) -> str:
@@ -47,7 +44,7 @@ def markdown(reply: Reply) -> str:
 
 
 def render(reply: Reply, channel_id: str | None, strings: Strings) -> Activity:
-    if channel_id in CARD_CHANNELS and reply.kind not in TEXT_ONLY_KINDS:
+    if channels.of(channel_id).capabilities.cards and reply.kind not in TEXT_ONLY_KINDS:
         card = adaptive_card(
             reply, channel_id, feedback=(strings.feedback_up, strings.feedback_down)
         )
@@ -82,19 +79,7 @@ def _card_action(choice: Choice) -> CardAction:
 
 def _submit(choice: Choice, channel_id: str | None) -> dict[str, Any]:
     """An Action.Submit whose click shows its label in the chat, as the user's message."""
-    data: dict[str, Any] = dict(choice.data)
-    if channel_id == "msteams":
-        data["msteams"] = {"type": "messageBack", "displayText": choice.label}
-    else:
-        # Web Chat performs a card action carried this way: a messageBack sends
-        # ``value`` and shows ``displayText`` (an object alone would be a silent postBack).
-        data[WEBCHAT_CARD_ACTION] = True
-        data["cardAction"] = {
-            "type": "messageBack",
-            "title": choice.label,
-            "displayText": choice.label,
-            "value": dict(choice.data),
-        }
+    data = channels.of(channel_id).submit_data(choice.label, choice.data)
     return {"type": "Action.Submit", "title": choice.label, "data": data}
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.strings import Strings
-from knowledge import KnowledgeBase, Link, Passage, PassageKind
+from knowledge import KnowledgeBase, Link, Outcome, Passage, PassageKind, Verdict
 
 # What a button's data asks for.
 SHOW = "show"  # one passage, by id
@@ -238,3 +238,19 @@ def compose_small_talk(strings: Strings, locale: str, kind: str) -> Reply:
 
 def compose_feedback_thanks(strings: Strings, locale: str) -> Reply:
     return Reply(kind=ReplyKind.THANKS, locale=locale, intro=strings.feedback_thanks)
+
+
+def for_outcome(kb: KnowledgeBase, strings: Strings, outcome: Outcome) -> Reply:
+    """The reply to a question, by the knowledge base's verdict: the one place that maps them."""
+    locale = outcome.locale
+    match outcome.verdict:
+        case Verdict.ANSWER if outcome.best is not None:
+            return compose_answer(kb, strings, outcome.best)
+        case Verdict.SUGGEST if outcome.matches:
+            return compose_suggestions(kb, strings, locale, [m.passage for m in outcome.matches])
+        case Verdict.SMALL_TALK if outcome.small_talk:
+            return compose_small_talk(strings, locale, outcome.small_talk)
+        case Verdict.EMPTY:
+            return compose_help(kb, strings, locale)
+        case _:
+            return compose_not_covered(kb, strings, locale)

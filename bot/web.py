@@ -28,10 +28,10 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, DeliveryModes
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
-from bot import auth, widget
+from bot import auth, channels, widget
 from bot.auth import MetadataUnavailable
 from bot.clients import CachingBotFrameworkAuthentication
-from bot.handler import NoticeBot
+from bot.handler import LOCALE, NoticeBot
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
 from bot.render import serialize_activity
@@ -344,7 +344,10 @@ class DeliveryError(Exception):
 def _on_turn_error(catalog: Catalog, kb: KnowledgeBase, settings: Settings) -> Any:
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         log.error("turn failed: %s", type(error).__name__, exc_info=error)
-        locale = kb.resolve_locale(context.activity.locale, settings.default_locale)
+        # The locale the turn chose, else the client's (the error may come before the choice).
+        locale = context.turn_state.get(LOCALE) or kb.resolve_locale(
+            channels.read(context.activity).client_locale, settings.default_locale
+        )
         try:
             await context.send_activity(catalog.for_locale(locale).error)
         except Exception as exc:
