@@ -8,6 +8,7 @@ bot keeps no conversation state.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,6 +61,8 @@ class Reply:
     choices_title: str = ""
     choices: tuple[Choice, ...] = ()
     passage_id: str = ""
+    # The answers to further questions of the same message, shown after the first.
+    more_ids: tuple[str, ...] = ()
     # One line for Teams' notification and chat-list preview of a card.
     summary: str = ""
     # Names this answer card in its vote buttons' data (see bot.votes).
@@ -108,8 +111,14 @@ def display_text(passage: Passage) -> str:
 
 
 def compose_answer(
-    kb: KnowledgeBase, strings: Strings, passage: Passage, *, card_id: str | None = None
+    kb: KnowledgeBase,
+    strings: Strings,
+    passage: Passage,
+    more: Sequence[Passage] = (),
+    *,
+    card_id: str | None = None,
 ) -> Reply:
+    """The passage as the answer; ``more`` are the answers to further questions of the message."""
     notice = kb.notice_of(passage)
     related = [show(kb, p) for p in kb.related(passage)]
     whole = Choice(
@@ -118,25 +127,28 @@ def compose_answer(
     return Reply(
         kind=ReplyKind.ANSWER,
         locale=passage.locale,
-        body=display_text(passage),
+        body="\n\n".join(display_text(p) for p in (passage, *more)),
         source=notice.title,
         link=notice.privacy_link,
         link_label=strings.privacy_link,
         choices_title=strings.related,
         choices=(*related, whole),
         passage_id=passage.id,
+        more_ids=tuple(p.id for p in more),
         summary=shorten(passage.text),
         card_id=card_id or new_card_id(),
     )
 
 
-def compose_voted(kb: KnowledgeBase, strings: Strings, passage: Passage) -> Reply:
+def compose_voted(
+    kb: KnowledgeBase, strings: Strings, passage: Passage, more: Sequence[Passage] = ()
+) -> Reply:
     """The answer card once voted on: the thanks where the vote buttons were, the passage kept.
 
     The passage stays so that the chat keeps the answer it was about; only the
     votes go, so that the card cannot be voted on again.
     """
-    answer = compose_answer(kb, strings, passage)
+    answer = compose_answer(kb, strings, passage, more)
     return Reply(
         kind=ReplyKind.VOTED,
         locale=answer.locale,
@@ -245,7 +257,8 @@ def for_outcome(kb: KnowledgeBase, strings: Strings, outcome: Outcome) -> Reply:
     locale = outcome.locale
     match outcome.verdict:
         case Verdict.ANSWER if outcome.best is not None:
-            return compose_answer(kb, strings, outcome.best)
+            # A message with two questions gets both answers in one card.
+            return compose_answer(kb, strings, outcome.best, outcome.answers[1:])
         case Verdict.SUGGEST if outcome.matches:
             return compose_suggestions(kb, strings, locale, [m.passage for m in outcome.matches])
         case Verdict.SMALL_TALK if outcome.small_talk:

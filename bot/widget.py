@@ -11,6 +11,8 @@ in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After).
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import time
 import uuid
 from collections import OrderedDict
@@ -32,15 +34,25 @@ from botbuilder.schema import (
     ResourceResponse,
 )
 
+from bot.botframework import Problem, read_json_object
+from bot.handler import NoticeBot
+from bot.render import serialize_activity
+from bot.settings import Settings
+from bot.strings import FALLBACK_LANGUAGE, Catalog
+
 STATIC = Path(__file__).resolve().parent / "static"
 CHANNEL_ID = "webchat"
 # Never contacted: expectReplies turns buffer their replies.
 SERVICE_URL = "https://widget.invalid/"
 BOT_ID = "carrier-privacy-bot"
+# The widget's words, built from the string catalogue (bot/strings/*.json) at
+# start-up: the widget fetches them, so a language added there needs no code.
+STRINGS_ASSET = "widget-strings.json"
 ASSET_TYPES = {
     "widget.js": "application/javascript; charset=utf-8",
     "widget.css": "text/css; charset=utf-8",
     "demo.css": "text/css; charset=utf-8",
+    STRINGS_ASSET: "application/json; charset=utf-8",
 }
 CACHE_CONTROL = "public, max-age=3600"
 DEMO_CSP = (
@@ -58,12 +70,29 @@ class Asset:
     etag: str
 
 
-def load_assets(folder: Path = STATIC) -> dict[str, Asset]:
+def load_assets(folder: Path = STATIC, catalog: Catalog | None = None) -> dict[str, Asset]:
     assets = {}
     for name, content_type in ASSET_TYPES.items():
-        body = (folder / name).read_bytes()
+        if name == STRINGS_ASSET:
+            body = widget_strings(catalog or Catalog.load())
+        else:
+            body = (folder / name).read_bytes()
         assets[name] = Asset(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
     return assets
+
+
+def widget_strings(catalog: Catalog) -> bytes:
+    """The widget's languages (named in their own words) and its words in each, as JSON."""
+    languages = sorted(catalog.by_language)
+    payload = {
+        "defaultLocale": FALLBACK_LANGUAGE,
+        "locales": [
+            {"locale": lang, "name": catalog.by_language[lang].widget["language_name"]}
+            for lang in languages
+        ],
+        "strings": {lang: catalog.by_language[lang].widget for lang in languages},
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
 def asset_response(request: web.Request, asset: Asset) -> web.Response:
@@ -74,6 +103,9 @@ def asset_response(request: web.Request, asset: Asset) -> web.Response:
         # The script is meant to run on other sites' pages.
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
+    if asset.content_type.startswith("application/json"):
+        # The widget reads its strings from those pages (public, never with credentials).
+        headers["Access-Control-Allow-Origin"] = "*"
     if asset.etag in request.headers.get("If-None-Match", ""):
         return web.Response(status=304, headers=headers)
     return web.Response(body=asset.body, headers={**headers, "Content-Type": asset.content_type})
@@ -185,3 +217,77 @@ def cors_headers(origin: str | None) -> dict[str, str]:
     if origin is None:
         return {}
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+
+
+def setup(app: web.Application, settings: Settings, bot: NoticeBot) -> None:
+    """The widget's routes: its endpoint (and CORS preflight), the demo page, the assets."""
+    endpoints = Endpoints(settings, bot)
+    app.router.add_post("/api/widget/messages", endpoints.messages)
+    app.router.add_route("OPTIONS", "/api/widget/messages", endpoints.preflight)
+    app.router.add_get("/", endpoints.demo_page)
+    for name in ASSET_TYPES:
+        app.router.add_get(f"/{name}", endpoints.static_asset)
+
+
+class Endpoints:
+    """The widget's request handlers and what they share."""
+
+    def __init__(self, settings: Settings, bot: NoticeBot) -> None:
+        self.settings = settings
+        self.bot = bot
+        self.assets = load_assets(catalog=bot.catalog)
+        self.demo = (STATIC / "demo.html").read_text(encoding="utf-8")
+        self.adapter = InlineAdapter()
+        self.limiter = RateLimiter(settings.widget_rate_per_minute, settings.widget_burst)
+
+    async def static_asset(self, request: web.Request) -> web.Response:
+        return asset_response(request, self.assets[request.path.lstrip("/")])
+
+    async def demo_page(self, request: web.Request) -> web.Response:
+        """A page showing the widget; ``?locale=fr-FR`` sets its data-locale."""
+        locale = self.bot.kb.resolve_locale(
+            request.query.get("locale"), self.settings.default_locale
+        )
+        # The locale is one of the knowledge base's own, so it is safe in the attribute.
+        html = self.demo.replace("{locale}", locale)
+        headers = {
+            "Content-Security-Policy": DEMO_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-cache",
+        }
+        return web.Response(text=html, content_type="text/html", headers=headers)
+
+    async def preflight(self, request: web.Request) -> web.Response:
+        ok, origin = allowed_origin(request, self.settings.widget_origins)
+        if not ok:
+            raise Problem(403, "origin not allowed (see WIDGET_ORIGINS)")
+        headers = {
+            **cors_headers(origin),
+            "Access-Control-Allow-Methods": "POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Max-Age": "600",
+        }
+        return web.Response(status=204, headers=headers)
+
+    async def messages(self, request: web.Request) -> web.Response:
+        with self.bot.metrics.latency.labels("widget").time():
+            ok, origin = allowed_origin(request, self.settings.widget_origins)
+            if not ok:
+                raise Problem(403, "origin not allowed (see WIDGET_ORIGINS)")
+            cors = cors_headers(origin)
+            try:
+                return await self._answer(request, cors)
+            except Problem as problem:
+                raise problem.with_headers(cors) from None
+
+    async def _answer(self, request: web.Request, cors: dict[str, str]) -> web.Response:
+        wait = self.limiter.wait(request.remote or "unknown")
+        if wait > 0:
+            retry = {"Retry-After": str(math.ceil(wait))}
+            raise Problem(429, "too many requests; try again later", retry)
+        data = await read_json_object(request, self.settings.widget_max_body_bytes)
+        if data["type"] != "message":
+            raise Problem(400, "the widget endpoint takes message activities only")
+        replies = await self.adapter.process(trusted_activity(data), self.bot.on_turn)
+        body = {"activities": [serialize_activity(reply) for reply in replies]}
+        return web.json_response(body, headers=cors)

@@ -20,6 +20,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.render import card_actions
 from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,9 +160,7 @@ def test_two_gunicorn_workers_answer_alike_and_follow_ups_cross_workers(
         assert shown(replies[0]) == shown(replies[1])  # the same answer whichever worker serves
         # A button of the card the first worker sent, clicked on the second worker.
         card = replies[0]["attachments"][0]["content"]
-        buttons = [
-            a["data"] for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]
-        ]
+        buttons = [a["data"] for a in card_actions(card)]
         [follow_up] = [b for b in buttons if b.get("id", "").endswith("#l2.3")]
         reply = ask(second, message("", value=follow_up))
         assert "emergency calling location information." in shown(reply)
