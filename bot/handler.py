@@ -31,6 +31,8 @@ LOCALE = "carrier_privacy.locale"
 VOTES = ("up", "down")
 # Longest card id a vote may name (ours are 12 characters; Teams activity ids ~20).
 MAX_CARD_REF = 64
+# Further answers a vote's data may name (a message asks two or three things at most).
+MAX_MORE = 3
 
 
 class NoticeBot(ActivityHandler):  # type: ignore[misc]
@@ -161,7 +163,10 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         if card and inbound.conversation and self.votes.first(inbound.conversation, card):
             self.metrics.feedback.labels(button["vote"]).inc()
         if passage and inbound.replied_to and inbound.channel.capabilities.updates_messages:
-            voted = replies.compose_voted(self.kb, strings, passage)
+            more = [self.kb.passage(i) for i in str(button.get("more", "")).split()[:MAX_MORE]]
+            voted = replies.compose_voted(
+                self.kb, strings, passage, [p for p in more if p is not None]
+            )
             update = render(voted, turn_context.activity.channel_id, strings)
             update.id = inbound.replied_to
 
