@@ -28,7 +28,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, DeliveryModes
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
-from bot import auth, widget
+from bot import auth, ratelimit, widget
 from bot.auth import MetadataUnavailable
 from bot.clients import CachingBotFrameworkAuthentication
 from bot.handler import NoticeBot
@@ -49,7 +49,7 @@ METRICS = web.AppKey("metrics", Metrics)
 BOT = web.AppKey("bot", NoticeBot)
 WIDGET_ASSETS = web.AppKey("widget_assets", dict[str, widget.Asset])
 WIDGET_ADAPTER = web.AppKey("widget_adapter", widget.InlineAdapter)
-WIDGET_LIMITER = web.AppKey("widget_limiter", widget.RateLimiter)
+WIDGET_LIMITER = web.AppKey("widget_limiter", ratelimit.RateLimiter)
 DEMO_PAGE = web.AppKey("demo_page", str)
 
 
@@ -65,7 +65,7 @@ def create_app(
             else KnowledgeBase.load()
         )
     catalog = Catalog.load()
-    metrics = Metrics()
+    metrics = Metrics(settings.metrics_dir if settings.workers > 1 else None)
     auth.install(auth.metadata_urls(settings.openid_metadata_url), settings.auth_timeout_seconds)
     authentication = CachingBotFrameworkAuthentication(
         ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
@@ -85,7 +85,10 @@ def create_app(
     app[WIDGET_ASSETS] = widget.load_assets()
     app[DEMO_PAGE] = (widget.STATIC / "demo.html").read_text(encoding="utf-8")
     app[WIDGET_ADAPTER] = widget.InlineAdapter()
-    app[WIDGET_LIMITER] = widget.RateLimiter(settings.widget_rate_per_minute, settings.widget_burst)
+    app[WIDGET_LIMITER] = ratelimit.RateLimiter(
+        settings.widget_rate_per_minute, settings.widget_burst, settings.redis_url
+    )
+    app.cleanup_ctx.append(app[WIDGET_LIMITER].lifespan)
     app.router.add_post("/api/messages", messages)
     app.router.add_post("/api/widget/messages", widget_messages)
     app.router.add_route("OPTIONS", "/api/widget/messages", widget_preflight)
@@ -112,12 +115,16 @@ async def readyz(request: web.Request) -> web.Response:
     """Ready once the knowledge base is loaded and indexed: passages per locale.
 
     create_app loads it before the server listens, so a listening server is
-    ready; a knowledge base with no passages is not.
+    ready; a knowledge base with no passages is not. It also says where the
+    widget's rate limit is kept; Redis being unreachable does not make the bot
+    unready (the widget answers on a local limit), it is reported.
     """
     kb = request.app[KNOWLEDGE]
     passages = {locale: len(index.entries) for locale, index in kb.indexes.items()}
     ready = bool(passages) and all(passages.values())
-    return web.json_response({"ready": ready, "passages": passages}, status=200 if ready else 503)
+    rate_limit = await request.app[WIDGET_LIMITER].check()
+    body = {"ready": ready, "passages": passages, "rate_limit": rate_limit}
+    return web.json_response(body, status=200 if ready else 503)
 
 
 async def metrics_endpoint(request: web.Request) -> web.Response:
@@ -304,7 +311,7 @@ async def widget_messages(request: web.Request) -> web.Response:
     if not ok:
         return problem(403, "origin not allowed (see WIDGET_ORIGINS)")
     cors = widget.cors_headers(origin)
-    wait = request.app[WIDGET_LIMITER].wait(request.remote or "unknown")
+    wait = await request.app[WIDGET_LIMITER].wait(request.remote or "unknown")
     if wait > 0:
         retry = {**cors, "Retry-After": str(math.ceil(wait))}
         return problem(429, "too many requests; try again later", retry)

@@ -5,15 +5,13 @@ a trusted one from it (channel ``webchat``, no client-given serviceUrl,
 ``deliveryMode: expectReplies``) and runs the same ActivityHandler in process
 (InlineAdapter): the replies come back in the response and nothing is sent
 anywhere. Browsers may call it from the bot's own origin and from the origins
-in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After).
+in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After; bot/ratelimit.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,35 +75,6 @@ def asset_response(request: web.Request, asset: Asset) -> web.Response:
     if asset.etag in request.headers.get("If-None-Match", ""):
         return web.Response(status=304, headers=headers)
     return web.Response(body=asset.body, headers={**headers, "Content-Type": asset.content_type})
-
-
-class RateLimiter:
-    """A token bucket per client: ``burst`` requests at once, then ``per_minute``.
-
-    In process memory: with several workers, each keeps its own buckets.
-    The least recently seen clients are forgotten past ``max_clients``.
-    """
-
-    def __init__(self, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    def wait(self, client: str, now: float | None = None) -> float:
-        """0 when the request may go ahead, else the seconds to wait."""
-        now = time.monotonic() if now is None else now
-        tokens, last = self._buckets.pop(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens >= 1:
-            self._buckets[client] = (tokens - 1, now)
-            wait = 0.0
-        else:
-            self._buckets[client] = (tokens, now)
-            wait = (1 - tokens) / self.rate
-        while len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
-        return wait
 
 
 class InlineAdapter(BotAdapter):  # type: ignore[misc]
