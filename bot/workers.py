@@ -43,7 +43,10 @@ def serve(settings: Settings, knowledge_base: KnowledgeBase) -> None:
     temporary = settings.metrics_dir is None
     folder = settings.metrics_dir or Path(tempfile.mkdtemp(prefix="bot-metrics-"))
     os.environ[METRICS_ENV] = str(folder)
-    from bot import metrics  # first import of prometheus-client: after the variable is set
+    # First import of prometheus-client: after the variable is set. bot.web is
+    # imported here, in the parent, so that the workers share its modules'
+    # memory and boot without importing botbuilder each.
+    from bot import metrics, web  # noqa: F401
 
     metrics.prepare_multiprocess_dir(folder)
     settings = dataclasses.replace(settings, metrics_dir=folder)
