@@ -42,7 +42,9 @@ REDIS_RETRY_SECONDS = 5.0
 # One immediate retry: after a Redis restart the first command on a pooled
 # connection fails although the server is back; more retries only add latency.
 REDIS_RETRIES = 1
-# Keys are hashed addresses: a look at Redis does not list the visitors.
+# Keys are hashed addresses, so that a look at Redis does not list visitors in
+# clear (a hash of an IPv4 address can be found by trying them all; keys expire
+# once their bucket is full again, within minutes).
 KEY_PREFIX = "bot:widget-rate:"
 # Least recently seen clients forgotten past this many (in-memory buckets).
 MAX_CLIENTS = 10_000

@@ -166,11 +166,19 @@ def _origins(raw: str) -> tuple[str, ...]:
 def _redis_url(raw: str) -> str:
     if not raw:
         return raw
-    scheme = urlsplit(raw).scheme.lower()
+    # The URL may hold a password: messages name the part at fault, never the value.
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
     if scheme not in REDIS_SCHEMES:
-        # The URL may hold a password: name the scheme only, never echo the value.
         got = f"{scheme}://" if scheme else "no scheme"
         raise SettingsError(f"REDIS_URL must start with redis://, rediss:// or unix:// ({got})")
+    try:
+        parts.port  # noqa: B018 (parsing it is the check)
+    except ValueError:
+        raise SettingsError("REDIS_URL has a port that is not a number from 0 to 65535") from None
+    if not (parts.path if scheme == "unix" else parts.hostname):
+        where = "socket path" if scheme == "unix" else "host"
+        raise SettingsError(f"REDIS_URL names no {where}")
     return raw
 
 

@@ -53,6 +53,9 @@ def test_bot_framework_names() -> None:
         ({"WORKERS": "two"}, "WORKERS must be a whole number"),
         ({"REDIS_URL": "cache.example.com:6379"}, r"REDIS_URL must start with redis://"),
         ({"REDIS_URL": "http://cache.example.com"}, r"REDIS_URL .*\(http://\)"),
+        ({"REDIS_URL": "redis://:pw@cache.example.com:63x9"}, "REDIS_URL has a port"),
+        ({"REDIS_URL": "redis://"}, "REDIS_URL names no host"),
+        ({"REDIS_URL": "unix://"}, "REDIS_URL names no socket path"),
     ],
 )
 def test_bad_values_are_named(environ: dict[str, str], message: str) -> None:
