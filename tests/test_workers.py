@@ -306,3 +306,41 @@ def test_redis_unreachable_the_widget_answers_on_local_limits_and_readyz_says_so
         assert status == 200 and json.loads(body)["rate_limit"] == "local-fallback"
     # Said once by each worker, however many requests went to the local limit.
     assert bot.log_text().count("is unreachable") == 2
+
+
+def test_a_restart_on_the_same_metrics_folder_starts_counting_from_zero(
+    start_bot: Callable[..., Bot], tmp_path: Path
+) -> None:
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not prometheus-client's: kept")
+    first = start_bot(WORKERS="2", PROMETHEUS_MULTIPROC_DIR=str(folder))
+    connection = HTTPConnection("127.0.0.1", first.port, timeout=30)
+    first.held.append(connection)
+    for _ in range(3):
+        assert request(connection, "POST", "/api/messages", activity(*QUESTIONS[0]))[0] == 200
+    assert scrape(connection) == (3.0, 0.0)
+    connection.close()
+    first.process.terminate()
+    assert first.process.wait(timeout=30) == 0
+    assert list(folder.glob("*.db"))  # the first run's counts are still on disk
+
+    second = start_bot(WORKERS="2", PROMETHEUS_MULTIPROC_DIR=str(folder))
+    fresh = HTTPConnection("127.0.0.1", second.port, timeout=30)
+    second.held.append(fresh)
+    assert scrape(fresh) == (0.0, 0.0)  # the previous run's files were removed at start
+    assert (folder / "notes.txt").exists()
+
+
+def test_a_broken_notice_stops_start_up_before_any_worker_is_forked(tmp_path: Path) -> None:
+    broken = tmp_path / "fr-FR" / "broken.md"
+    broken.parent.mkdir()
+    broken.write_text("---\ntitle: [oops\n---\nbody\n", encoding="utf-8")
+    environ = {**os.environ, "NOTICES_DIR": str(tmp_path), "WORKERS": "2", "PORT": str(free_port())}
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=ROOT, env=environ, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert f"{broken}: invalid YAML front matter" in result.stderr
+    assert "Traceback" not in result.stderr and "Booting worker" not in result.stderr
