@@ -30,6 +30,8 @@ def main() -> int:
             if settings.notices_dir
             else KnowledgeBase.load()
         )
+        # Checked here too (create_app does), so that it stops the start before any fork.
+        knowledge_base.require_locale(settings.default_locale)
     except KnowledgeError as exc:
         log.error("cannot start: the knowledge base has a problem: %s", exc)
         return 1

@@ -10,11 +10,10 @@ not each time someone joins a team.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
-from html.parser import HTMLParser
+from html import unescape
 from typing import Any
 
 from botbuilder.core import ActivityHandler, TurnContext
@@ -31,7 +30,6 @@ from knowledge import KnowledgeBase, Verdict
 log = logging.getLogger(__name__)
 
 TEAMS = "msteams"
-_AT_TAG = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 
 
 class NoticeBot(ActivityHandler):  # type: ignore[misc]
@@ -84,7 +82,8 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
             if clicked is not None:
                 return clicked
             if isinstance(value.get("text"), str):
-                question = value["text"].strip()
+                # Bounded like the message text: a button's data comes from the client too.
+                question = value["text"][:MAX_QUESTION_CHARS].strip()
         locale = self.kb.choose_locale(question, client, default)
         strings = self.catalog.for_locale(locale)
         if not question or self.catalog.is_help(question):
@@ -94,7 +93,7 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         outcome = self.kb.ask(question, locale)
         log.debug("outcome %s in %s", outcome.verdict, locale)
         if outcome.verdict == Verdict.ANSWER and outcome.best is not None:
-            reply = replies.compose_answer(self.kb, strings, outcome.best)
+            reply = replies.compose_answer(self.kb, strings, outcome.best, outcome.answers[1:])
         elif outcome.verdict == Verdict.SUGGEST:
             passages = [m.passage for m in outcome.matches]
             reply = replies.compose_suggestions(self.kb, strings, locale, passages)
@@ -157,7 +156,7 @@ def button_data(value: Any) -> dict[str, Any] | None:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     if not isinstance(value, dict):
         return None
@@ -196,56 +195,128 @@ def mentions_bot(activity: Activity) -> bool:
 
 
 def message_text(activity: Activity) -> str:
-    """The question: the text without the bot's @mention, else the text of its HTML attachment."""
-    text = activity.text if isinstance(activity.text, str) else ""
+    """The question: the text without @mentions, else the text of its HTML attachment.
+
+    Every step is linear in its input and the input is bounded first, so no
+    message can hold the event loop (a 250 KB text of ``<at>`` used to take a minute).
+    """
+    text = activity.text[:MAX_MARKUP_CHARS] if isinstance(activity.text, str) else ""
     if text and mentions_bot(activity):
-        # A malformed mention entity makes botbuilder raise; the tag strip below still applies.
-        with contextlib.suppress(KeyError, TypeError, AttributeError, re.error):
-            text = TurnContext.remove_recipient_mention(activity) or ""
-    text = _AT_TAG.sub(" ", text).strip()
+        for mention in _bot_mention_texts(activity):
+            text = text.replace(mention, " ")
+    text = strip_at_tags(text).strip()
     if text:
-        return text
-    for attachment in activity.attachments or []:
+        return text[:MAX_QUESTION_CHARS]
+    for attachment in (activity.attachments or [])[:MAX_ATTACHMENTS_READ]:
         # Attachments are msrest objects from the wire, plain dicts when built by hand.
         fields = attachment if isinstance(attachment, dict) else vars(attachment)
         content_type = fields.get("content_type", fields.get("contentType"))
         if content_type == "text/html" and isinstance(fields.get("content"), str):
-            return html_text(fields["content"])
+            return html_text(fields["content"][:MAX_MARKUP_CHARS])[:MAX_QUESTION_CHARS]
     return ""
 
 
+# A question, not a document: the widget caps its text the same way.
+MAX_QUESTION_CHARS = 2000
+# Raw text or HTML read before markup and mentions are removed: tags take room,
+# and no more than this is ever scanned.
+MAX_MARKUP_CHARS = 4 * MAX_QUESTION_CHARS
+# Teams sends one text/html attachment; the rest are files and cards.
+MAX_ATTACHMENTS_READ = 8
+# A mention's text is a name in <at> tags; longer ones are not names.
+MAX_MENTION_CHARS = 256
+# Mentions of the bot removed by their text; Teams sends one per message.
+MAX_BOT_MENTIONS = 4
+_AT_OPEN = re.compile(rf"<at(?:\s[^<>]{{0,{MAX_MENTION_CHARS}}})?>", re.IGNORECASE)
+_AT_CLOSE = re.compile(r"</at\s*>", re.IGNORECASE)
+
+
+def _bot_mention_texts(activity: Activity) -> list[str]:
+    """The texts (``<at>Name</at>``) of the entities that mention the bot."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    texts = []
+    for entity in activity.entities or []:
+        props = entity.additional_properties or {}
+        mentioned, text = props.get("mentioned"), props.get("text")
+        if (entity.type or "").lower() != "mention" or not isinstance(mentioned, dict):
+            continue
+        if mentioned.get("id") == bot_id and isinstance(text, str) and text.strip():
+            texts.append(text[:MAX_MENTION_CHARS])
+            if len(texts) == MAX_BOT_MENTIONS:
+                break
+    return texts
+
+
+def strip_at_tags(text: str) -> str:
+    """``text`` without its ``<at>…</at>`` spans, in one forward pass.
+
+    Each span runs from an opening tag to the first closing tag after it (as
+    the non-greedy regex did, but that one rescanned the rest of the text from
+    every ``<at``: quadratic).
+    """
+    parts: list[str] = []
+    position = 0
+    while True:
+        opening = _AT_OPEN.search(text, position)
+        if opening is None:
+            break
+        closing = _AT_CLOSE.search(text, opening.end())
+        if closing is None:
+            break  # no closing tag after this one: none after any later one either
+        parts.append(text[position : opening.start()])
+        parts.append(" ")
+        position = closing.end()
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr"})
-
-
-class _TextOnly(HTMLParser):
-    """Text of an HTML fragment, without Teams mention spans or <at> tags."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            self.parts.append(" ")
-            return
-        itemtype = dict(attrs).get("itemtype") or ""
-        if self._skip or tag == "at" or "Mention" in itemtype:
-            self._skip += 1
-        elif tag in ("p", "div", "li"):
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+_BREAKS = frozenset({"p", "div", "li"})
+_TAG_NAME = re.compile(r"/?([A-Za-z][A-Za-z0-9:-]*)")
 
 
 def html_text(html: str) -> str:
-    parser = _TextOnly()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
+    """Text of an HTML fragment, without Teams mention spans or ``<at>`` tags.
+
+    One forward pass with ``str.find`` (linear: ``html.parser`` took seconds on
+    a few KB of ``<a `` or ``<!--``). Enough HTML for a chat message: tags,
+    comments, character references; what is not a tag is text.
+    """
+    parts: list[str] = []
+    skip = 0
+    position, size = 0, len(html)
+    while position < size:
+        lt = html.find("<", position)
+        if lt < 0:
+            lt = size
+        if not skip:
+            parts.append(html[position:lt])
+        if lt == size:
+            break
+        if html.startswith("<!--", lt):
+            end = html.find("-->", lt + 4)
+            position = size if end < 0 else end + 3  # an unclosed comment hides the rest
+            continue
+        name = _TAG_NAME.match(html, lt + 1)
+        if name is None and not html.startswith(("<!", "<?"), lt):
+            if not skip:
+                parts.append("<")  # a lone "<" is text
+            position = lt + 1
+            continue
+        gt = html.find(">", lt + 1)
+        if gt < 0:
+            break  # an unfinished tag ends the fragment
+        position = gt + 1
+        if name is None:
+            continue  # <!DOCTYPE …>, <?…?>
+        tag = name.group(1).lower()
+        if html.startswith("</", lt):
+            if skip:
+                skip -= 1
+        elif tag in _VOID:
+            parts.append(" ")
+        elif skip or tag == "at" or "Mention" in html[lt:gt]:
+            skip += 1
+        elif tag in _BREAKS:
+            parts.append(" ")
+    return " ".join(unescape("".join(parts)).split())

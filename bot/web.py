@@ -12,9 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import ipaddress
-import json
 import logging
-import math
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -28,8 +26,9 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, DeliveryModes
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
-from bot import auth, ratelimit, widget
+from bot import auth, widget
 from bot.auth import MetadataUnavailable
+from bot.botframework import Problem, read_json_object
 from bot.clients import CachingBotFrameworkAuthentication
 from bot.handler import NoticeBot
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -47,10 +46,6 @@ AUTHENTICATION = web.AppKey("authentication", BotFrameworkAuthentication)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 METRICS = web.AppKey("metrics", Metrics)
 BOT = web.AppKey("bot", NoticeBot)
-WIDGET_ASSETS = web.AppKey("widget_assets", dict[str, widget.Asset])
-WIDGET_ADAPTER = web.AppKey("widget_adapter", widget.InlineAdapter)
-WIDGET_LIMITER = web.AppKey("widget_limiter", ratelimit.RateLimiter)
-DEMO_PAGE = web.AppKey("demo_page", str)
 
 
 def create_app(
@@ -64,6 +59,7 @@ def create_app(
             if settings.notices_dir
             else KnowledgeBase.load()
         )
+    knowledge_base.require_locale(settings.default_locale)  # an unknown one stops the start
     catalog = Catalog.load()
     metrics = Metrics(settings.metrics_dir if settings.workers > 1 else None)
     auth.install(auth.metadata_urls(settings.openid_metadata_url), settings.auth_timeout_seconds)
@@ -82,27 +78,12 @@ def create_app(
     app[ADAPTER] = adapter
     app[METRICS] = metrics
     app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics)
-    app[WIDGET_ASSETS] = widget.load_assets()
-    app[DEMO_PAGE] = (widget.STATIC / "demo.html").read_text(encoding="utf-8")
-    app[WIDGET_ADAPTER] = widget.InlineAdapter()
-    app[WIDGET_LIMITER] = ratelimit.RateLimiter(
-        settings.widget_rate_per_minute, settings.widget_burst, settings.redis_url
-    )
-    app.cleanup_ctx.append(app[WIDGET_LIMITER].lifespan)
     app.router.add_post("/api/messages", messages)
-    app.router.add_post("/api/widget/messages", widget_messages)
-    app.router.add_route("OPTIONS", "/api/widget/messages", widget_preflight)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
-    app.router.add_get("/", demo_page)
-    for name in widget.ASSET_TYPES:
-        app.router.add_get(f"/{name}", static_asset)
+    widget.setup(app, settings, app[BOT])
     return app
-
-
-def problem(status: int, reason: str, headers: dict[str, str] | None = None) -> web.Response:
-    return web.json_response({"error": reason}, status=status, headers=headers)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -122,7 +103,7 @@ async def readyz(request: web.Request) -> web.Response:
     kb = request.app[KNOWLEDGE]
     passages = {locale: len(index.entries) for locale, index in kb.indexes.items()}
     ready = bool(passages) and all(passages.values())
-    rate_limit = await request.app[WIDGET_LIMITER].check()
+    rate_limit = await request.app[widget.LIMITER].check()
     body = {"ready": ready, "passages": passages, "rate_limit": rate_limit}
     return web.json_response(body, status=200 if ready else 503)
 
@@ -132,47 +113,20 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
-async def read_json_object(request: web.Request, limit: int) -> dict[str, Any] | web.Response:
-    """The request's JSON object with a type, or the 4xx response that says what is wrong."""
-    if request.content_type != "application/json":
-        return problem(415, "Content-Type must be application/json")
-    if request.content_length is not None and request.content_length > limit:
-        return problem(413, f"body larger than {limit} bytes")
-    try:
-        raw = await request.content.read(limit + 1)
-    except (OSError, ValueError):
-        return problem(400, "the body could not be read")
-    if len(raw) > limit:
-        return problem(413, f"body larger than {limit} bytes")
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        return problem(400, "body is not valid JSON")
-    except RecursionError:
-        return problem(400, "body is nested too deeply")
-    if not isinstance(data, dict):
-        return problem(400, "body must be a JSON object (an activity)")
-    if not isinstance(data.get("type"), str) or not data["type"].strip():
-        return problem(400, "activity has no type")
-    return data
-
-
-async def read_activity(request: web.Request, limit: int) -> Activity | web.Response:
-    """The request's Activity, or the 4xx response that says what is wrong with it."""
+async def read_activity(request: web.Request, limit: int) -> Activity:
+    """The request's Activity; Problem says what is wrong with it."""
     data = await read_json_object(request, limit)
-    if isinstance(data, web.Response):
-        return data
     try:
         activity = Activity().deserialize(data)
     except Exception as exc:  # msrest raises its own DeserializationError and plain TypeErrors
-        return problem(400, f"not a valid activity ({type(exc).__name__})")
+        raise Problem(400, f"not a valid activity ({type(exc).__name__})") from None
     if activity.delivery_mode != DeliveryModes.expect_replies:
         # Replies are POSTed to serviceUrl/v3/conversations/{id}/activities/...
         if not isinstance(activity.service_url, str):
-            return problem(400, "activity has no serviceUrl to send the reply to")
+            raise Problem(400, "activity has no serviceUrl to send the reply to")
         conversation = activity.conversation
         if conversation is None or not isinstance(conversation.id, str) or not conversation.id:
-            return problem(400, "activity has no conversation id to reply to")
+            raise Problem(400, "activity has no conversation id to reply to")
     return activity
 
 
@@ -217,8 +171,6 @@ def timed(endpoint: str) -> Callable[[Handler], Handler]:
 async def messages(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     activity = await read_activity(request, settings.max_body_bytes)
-    if isinstance(activity, web.Response):
-        return activity
     expect_replies = activity.delivery_mode == DeliveryModes.expect_replies
     # Unauthenticated (development) mode: replies go to the Emulator on this
     # machine only, so nobody can make the bot send requests to other hosts.
@@ -227,24 +179,20 @@ async def messages(request: web.Request) -> web.Response:
         log.warning(
             "refused a non-loopback serviceUrl without MicrosoftAppId: %s", activity.service_url
         )
-        return problem(403, "serviceUrl must be a loopback address when MicrosoftAppId is not set")
+        raise Problem(403, "serviceUrl must be a loopback address when MicrosoftAppId is not set")
     authenticated = await authenticate(request, activity)
-    if isinstance(authenticated, web.Response):
-        return authenticated
     try:
         response = await request.app[ADAPTER].process_activity(
             authenticated, activity, request.app[BOT].on_turn
         )
     except DeliveryError:
-        return problem(502, "the reply could not be delivered to serviceUrl")
+        raise Problem(502, "the reply could not be delivered to serviceUrl") from None
     if response is not None:
         return web.json_response(response.body, status=int(response.status))
     return web.Response(status=200)
 
 
-async def authenticate(
-    request: web.Request, activity: Activity
-) -> AuthenticateRequestResult | web.Response:
+async def authenticate(request: web.Request, activity: Activity) -> AuthenticateRequestResult:
     """botbuilder's validation of the bearer token, bounded in time.
 
     Done before the turn so that a token problem is a 401, and an identity
@@ -264,67 +212,12 @@ async def authenticate(
             return result
     except (MetadataUnavailable, TimeoutError) as exc:
         log.warning("token validation impossible: %s", exc or type(exc).__name__)
-        return problem(503, unavailable)
+        raise Problem(503, unavailable) from None
     except Exception as exc:
         # botbuilder rejects tokens with PermissionError, PyJWT errors and bare
         # Exceptions ("Could not validate endorsement key"): all are a denial.
         log.info("token rejected: %s: %s", type(exc).__name__, exc)
-        return problem(401, "unauthorized: missing or invalid bearer token")
-
-
-async def static_asset(request: web.Request) -> web.Response:
-    name = request.path.lstrip("/")
-    return widget.asset_response(request, request.app[WIDGET_ASSETS][name])
-
-
-async def demo_page(request: web.Request) -> web.Response:
-    """A page showing the widget; ``?locale=fr-FR`` sets its data-locale."""
-    kb = request.app[KNOWLEDGE]
-    locale = kb.resolve_locale(request.query.get("locale"), request.app[SETTINGS].default_locale)
-    # The locale is one of the knowledge base's own, so it is safe in the attribute.
-    html = request.app[DEMO_PAGE].replace("{locale}", locale)
-    headers = {
-        "Content-Security-Policy": widget.DEMO_CSP,
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-cache",
-    }
-    return web.Response(text=html, content_type="text/html", headers=headers)
-
-
-async def widget_preflight(request: web.Request) -> web.Response:
-    ok, origin = widget.allowed_origin(request, request.app[SETTINGS].widget_origins)
-    if not ok:
-        return problem(403, "origin not allowed (see WIDGET_ORIGINS)")
-    headers = {
-        **widget.cors_headers(origin),
-        "Access-Control-Allow-Methods": "POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type",
-        "Access-Control-Max-Age": "600",
-    }
-    return web.Response(status=204, headers=headers)
-
-
-@timed("widget")
-async def widget_messages(request: web.Request) -> web.Response:
-    settings = request.app[SETTINGS]
-    ok, origin = widget.allowed_origin(request, settings.widget_origins)
-    if not ok:
-        return problem(403, "origin not allowed (see WIDGET_ORIGINS)")
-    cors = widget.cors_headers(origin)
-    wait = await request.app[WIDGET_LIMITER].wait(request.remote or "unknown")
-    if wait > 0:
-        retry = {**cors, "Retry-After": str(math.ceil(wait))}
-        return problem(429, "too many requests; try again later", retry)
-    data = await read_json_object(request, settings.widget_max_body_bytes)
-    if isinstance(data, web.Response):
-        data.headers.update(cors)
-        return data
-    if data["type"] != "message":
-        return problem(400, "the widget endpoint takes message activities only", cors)
-    activity = widget.trusted_activity(data)
-    replies = await request.app[WIDGET_ADAPTER].process(activity, request.app[BOT].on_turn)
-    body = {"activities": [serialize_activity(reply) for reply in replies]}
-    return web.json_response(body, headers=cors)
+        raise Problem(401, "unauthorized: missing or invalid bearer token") from None
 
 
 class InlineRepliesAdapter(CloudAdapter):  # type: ignore[misc]
@@ -362,10 +255,12 @@ async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         response: web.StreamResponse = await handler(request)
         return response
+    except Problem as problem:
+        return problem.response()
     except web.HTTPException as exc:
         if exc.status >= 400 and exc.content_type != "application/json":
-            return problem(exc.status, exc.reason)
+            return Problem(exc.status, exc.reason).response()
         raise
     except Exception:
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return problem(500, "internal error")
+        return Problem(500, "internal error").response()

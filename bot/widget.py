@@ -5,12 +5,14 @@ a trusted one from it (channel ``webchat``, no client-given serviceUrl,
 ``deliveryMode: expectReplies``) and runs the same ActivityHandler in process
 (InlineAdapter): the replies come back in the response and nothing is sent
 anywhere. Browsers may call it from the bot's own origin and from the origins
-in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After; bot/ratelimit.py).
+in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After),
+in memory or in Redis (bot/ratelimit.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +32,12 @@ from botbuilder.schema import (
     ResourceResponse,
 )
 
+from bot import ratelimit
+from bot.botframework import Problem, read_json_object
+from bot.handler import NoticeBot
+from bot.render import serialize_activity
+from bot.settings import Settings
+
 STATIC = Path(__file__).resolve().parent / "static"
 CHANNEL_ID = "webchat"
 # Never contacted: expectReplies turns buffer their replies.
@@ -46,6 +54,8 @@ DEMO_CSP = (
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 MAX_TEXT = 2000
+# The widget's limiter, for /readyz to say where the limit is kept.
+LIMITER = web.AppKey("widget_limiter", ratelimit.RateLimiter)
 MAX_ID = 64
 
 
@@ -154,3 +164,81 @@ def cors_headers(origin: str | None) -> dict[str, str]:
     if origin is None:
         return {}
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+
+
+def setup(app: web.Application, settings: Settings, bot: NoticeBot) -> None:
+    """The widget's routes: its endpoint (and CORS preflight), the demo page, the assets."""
+    endpoints = Endpoints(settings, bot)
+    app[LIMITER] = endpoints.limiter
+    app.cleanup_ctx.append(endpoints.limiter.lifespan)  # its Redis connection, if any
+    app.router.add_post("/api/widget/messages", endpoints.messages)
+    app.router.add_route("OPTIONS", "/api/widget/messages", endpoints.preflight)
+    app.router.add_get("/", endpoints.demo_page)
+    for name in ASSET_TYPES:
+        app.router.add_get(f"/{name}", endpoints.static_asset)
+
+
+class Endpoints:
+    """The widget's request handlers and what they share."""
+
+    def __init__(self, settings: Settings, bot: NoticeBot) -> None:
+        self.settings = settings
+        self.bot = bot
+        self.assets = load_assets()
+        self.demo = (STATIC / "demo.html").read_text(encoding="utf-8")
+        self.adapter = InlineAdapter()
+        self.limiter = ratelimit.RateLimiter(
+            settings.widget_rate_per_minute, settings.widget_burst, settings.redis_url
+        )
+
+    async def static_asset(self, request: web.Request) -> web.Response:
+        return asset_response(request, self.assets[request.path.lstrip("/")])
+
+    async def demo_page(self, request: web.Request) -> web.Response:
+        """A page showing the widget; ``?locale=fr-FR`` sets its data-locale."""
+        locale = self.bot.kb.resolve_locale(
+            request.query.get("locale"), self.settings.default_locale
+        )
+        # The locale is one of the knowledge base's own, so it is safe in the attribute.
+        html = self.demo.replace("{locale}", locale)
+        headers = {
+            "Content-Security-Policy": DEMO_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-cache",
+        }
+        return web.Response(text=html, content_type="text/html", headers=headers)
+
+    async def preflight(self, request: web.Request) -> web.Response:
+        ok, origin = allowed_origin(request, self.settings.widget_origins)
+        if not ok:
+            raise Problem(403, "origin not allowed (see WIDGET_ORIGINS)")
+        headers = {
+            **cors_headers(origin),
+            "Access-Control-Allow-Methods": "POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Max-Age": "600",
+        }
+        return web.Response(status=204, headers=headers)
+
+    async def messages(self, request: web.Request) -> web.Response:
+        with self.bot.metrics.latency.labels("widget").time():
+            ok, origin = allowed_origin(request, self.settings.widget_origins)
+            if not ok:
+                raise Problem(403, "origin not allowed (see WIDGET_ORIGINS)")
+            cors = cors_headers(origin)
+            try:
+                return await self._answer(request, cors)
+            except Problem as problem:
+                raise problem.with_headers(cors) from None
+
+    async def _answer(self, request: web.Request, cors: dict[str, str]) -> web.Response:
+        wait = await self.limiter.wait(request.remote or "unknown")
+        if wait > 0:
+            retry = {"Retry-After": str(math.ceil(wait))}
+            raise Problem(429, "too many requests; try again later", retry)
+        data = await read_json_object(request, self.settings.widget_max_body_bytes)
+        if data["type"] != "message":
+            raise Problem(400, "the widget endpoint takes message activities only")
+        replies = await self.adapter.process(trusted_activity(data), self.bot.on_turn)
+        body = {"activities": [serialize_activity(reply) for reply in replies]}
+        return web.json_response(body, headers=cors)
