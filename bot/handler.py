@@ -160,7 +160,7 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         strings = self.catalog.for_locale(locale)
         card = vote_card(button, inbound.replied_to)
         # A vote that names no card cannot be held to one per answer: not counted.
-        if card and inbound.conversation and self.votes.first(inbound.conversation, card):
+        if card and inbound.conversation and await self.votes.first(inbound.conversation, card):
             self.metrics.feedback.labels(button["vote"]).inc()
         if passage and inbound.replied_to and inbound.channel.capabilities.updates_messages:
             more = [self.kb.passage(i) for i in str(button.get("more", "")).split()[:MAX_MORE]]

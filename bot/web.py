@@ -79,7 +79,9 @@ def create_app(
     app[AUTHENTICATION] = authentication
     app[ADAPTER] = adapter
     app[METRICS] = metrics
-    app[VOTES] = VoteLedger()
+    # One vote per answer card: shared by the workers through Redis when REDIS_URL is set.
+    app[VOTES] = VoteLedger(settings.redis_url)
+    app.cleanup_ctx.append(app[VOTES].lifespan)
     app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics, app[VOTES])
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
