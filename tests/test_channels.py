@@ -256,7 +256,7 @@ async def test_emulator_click_shows_the_choice_and_is_answered(
     for action in actions:
         card_action = action["data"]["cardAction"]
         assert card_action["type"] == "messageBack"
-        assert card_action["displayText"] == action["title"]
+        assert card_action["displayText"] == card_action["text"] == action["title"]
         assert card_action["value"]["action"] == action["data"]["action"]
     [whole] = [a for a in actions if a["data"]["action"] == "notice"]
     [reply] = await replay(bot_url, channel, "emulator-message.json", **webchat_click(whole))

@@ -3,8 +3,9 @@
 Web Chat renders an Action.Submit whose data is an object as a silent
 ``postBack`` (nothing shows in the transcript); data flagged
 ``__isBotFrameworkCardAction`` is performed as the Bot Framework card action
-it carries, and a ``messageBack`` shows its ``displayText`` as the user's
-message and sends its ``value``. The Direct Line service cannot update a sent
+it carries, and a ``messageBack`` (with a ``text``: Web Chat 4.18 hides one
+without) shows its ``displayText`` as the user's message and sends its
+``value`` and ``text``. The Direct Line service cannot update a sent
 activity ("This channel does not support this operation").
 """
 
@@ -32,6 +33,8 @@ def submit_data(label: str, data: dict[str, str]) -> dict[str, Any]:
         "cardAction": {
             "type": "messageBack",
             "title": label,
+            # Web Chat hides a messageBack without text; the bot reads the value first.
+            "text": label,
             "displayText": label,
             "value": dict(data),
         },
