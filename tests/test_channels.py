@@ -16,6 +16,7 @@ import pytest
 from aiohttp import web
 
 from bot.render import card_actions
+from knowledge import KnowledgeBase
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LINK = "https://go.microsoft.com/fwlink/?LinkId=521839"
@@ -295,3 +296,20 @@ async def test_emulator_welcome_when_the_user_joins(bot_url: str, channel: Chann
     [reply] = await replay(bot_url, channel, "emulator-message.json", **update)
     assert "text" not in reply
     assert texts(card_of(reply))[0].startswith("Hello! I answer questions")
+
+
+async def test_teams_vote_on_a_two_question_answer_keeps_both_passages(
+    bot_url: str, channel: Channel, kb: KnowledgeBase
+) -> None:
+    two = "Is my phone number shared with the carrier? And can they download it?"
+    [answer] = await replay(bot_url, channel, "teams-personal-message.json", text=two)
+    number = kb.passage("en-US/operator-connect-privacy#l2.1")
+    export = kb.passage("en-US/operator-connect-privacy#p2")
+    assert number is not None and export is not None
+    assert export.text in "\n".join(texts(card_of(answer)))
+    [up] = [a for a in submits(card_of(answer)) if a["data"].get("vote") == "up"]
+    vote = {"text": None, "attachments": [], "value": up["data"], "replyToId": "reply-1"}
+    await replay(bot_url, channel, "teams-personal-message.json", **vote)
+    [(_, card_update)] = channel.updated
+    updated = "\n".join(texts(card_of(card_update)))
+    assert number.text in updated and export.text in updated
