@@ -12,6 +12,7 @@ in memory or in Redis (bot/ratelimit.py).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import uuid
 from dataclasses import dataclass
@@ -37,16 +38,21 @@ from bot.botframework import Problem, read_json_object
 from bot.handler import NoticeBot
 from bot.render import serialize_activity
 from bot.settings import Settings
+from bot.strings import FALLBACK_LANGUAGE, Catalog
 
 STATIC = Path(__file__).resolve().parent / "static"
 CHANNEL_ID = "webchat"
 # Never contacted: expectReplies turns buffer their replies.
 SERVICE_URL = "https://widget.invalid/"
 BOT_ID = "carrier-privacy-bot"
+# The widget's words, built from the string catalogue (bot/strings/*.json) at
+# start-up: the widget fetches them, so a language added there needs no code.
+STRINGS_ASSET = "widget-strings.json"
 ASSET_TYPES = {
     "widget.js": "application/javascript; charset=utf-8",
     "widget.css": "text/css; charset=utf-8",
     "demo.css": "text/css; charset=utf-8",
+    STRINGS_ASSET: "application/json; charset=utf-8",
 }
 CACHE_CONTROL = "public, max-age=3600"
 DEMO_CSP = (
@@ -66,12 +72,29 @@ class Asset:
     etag: str
 
 
-def load_assets(folder: Path = STATIC) -> dict[str, Asset]:
+def load_assets(folder: Path = STATIC, catalog: Catalog | None = None) -> dict[str, Asset]:
     assets = {}
     for name, content_type in ASSET_TYPES.items():
-        body = (folder / name).read_bytes()
+        if name == STRINGS_ASSET:
+            body = widget_strings(catalog or Catalog.load())
+        else:
+            body = (folder / name).read_bytes()
         assets[name] = Asset(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
     return assets
+
+
+def widget_strings(catalog: Catalog) -> bytes:
+    """The widget's languages (named in their own words) and its words in each, as JSON."""
+    languages = sorted(catalog.by_language)
+    payload = {
+        "defaultLocale": FALLBACK_LANGUAGE,
+        "locales": [
+            {"locale": lang, "name": catalog.by_language[lang].widget["language_name"]}
+            for lang in languages
+        ],
+        "strings": {lang: catalog.by_language[lang].widget for lang in languages},
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
 def asset_response(request: web.Request, asset: Asset) -> web.Response:
@@ -82,6 +105,9 @@ def asset_response(request: web.Request, asset: Asset) -> web.Response:
         # The script is meant to run on other sites' pages.
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
+    if asset.content_type.startswith("application/json"):
+        # The widget reads its strings from those pages (public, never with credentials).
+        headers["Access-Control-Allow-Origin"] = "*"
     if asset.etag in request.headers.get("If-None-Match", ""):
         return web.Response(status=304, headers=headers)
     return web.Response(body=asset.body, headers={**headers, "Content-Type": asset.content_type})
@@ -184,7 +210,7 @@ class Endpoints:
     def __init__(self, settings: Settings, bot: NoticeBot) -> None:
         self.settings = settings
         self.bot = bot
-        self.assets = load_assets()
+        self.assets = load_assets(catalog=bot.catalog)
         self.demo = (STATIC / "demo.html").read_text(encoding="utf-8")
         self.adapter = InlineAdapter()
         self.limiter = ratelimit.RateLimiter(

@@ -5,10 +5,12 @@ import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from browsers import CHROMIUM, FLAGS
 
 from bot.settings import Settings
 from bot.web import create_app
@@ -46,6 +48,21 @@ async def serve() -> AsyncIterator[Callable[[web.Application], object]]:
 @pytest.fixture
 async def bot_url(serve, settings, kb) -> str:  # type: ignore[no-untyped-def]
     return await serve(create_app(settings, kb))
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Debian's Chromium through Playwright; skips when either is missing."""
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:  # pragma: no cover - make test installs it
+        pytest.skip("playwright is not installed; `make test` installs it")
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium package")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        await browser.close()
 
 
 REDIS_SERVER = Path("/usr/bin/redis-server")  # Debian package redis-server

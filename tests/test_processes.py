@@ -20,6 +20,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.render import card_actions
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -157,9 +159,7 @@ def test_two_gunicorn_workers_answer_alike_and_follow_ups_cross_workers(
         assert replies[0]["text"] == replies[1]["text"]  # the same answer whichever worker serves
         # A button of the card the first worker sent, clicked on the second worker.
         card = replies[0]["attachments"][0]["content"]
-        buttons = [
-            a["data"] for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]
-        ]
+        buttons = [a["data"] for a in card_actions(card)]
         [follow_up] = [b for b in buttons if b.get("id", "").endswith("#l2.3")]
         reply = ask(second, message("", value=follow_up))
         assert "emergency calling location information." in reply["text"]
