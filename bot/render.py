@@ -1,8 +1,7 @@
 """A Reply as a Bot Framework Activity, per channel.
 
 Channels that show cards (Teams, the Emulator, Web Chat, Direct Line) get the
-Adaptive Card alone (schema 1.5: TextBlock, ActionSet, Action.OpenUrl,
-Action.Submit only, so every 1.5 host renders it) and a one-line ``summary``
+Adaptive Card alone (schema 1.5, laid out by ``adaptive_card``) and a one-line ``summary``
 for Teams' notification and chat-list preview; no ``text``, because Teams
 splits an activity with text and a card into two messages and Web Chat shows
 a text bubble above the card: the answer would show twice. Other channels get
