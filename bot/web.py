@@ -248,7 +248,7 @@ def _on_turn_error(catalog: Catalog, kb: KnowledgeBase, settings: Settings) -> A
         log.error("turn failed: %s", type(error).__name__, exc_info=error)
         # The locale the turn chose, else the client's (the error may come before the choice).
         locale = context.turn_state.get(LOCALE) or kb.resolve_locale(
-            channels.read(context.activity).client_locale, settings.default_locale
+            channels.client_locale(context.activity), settings.default_locale
         )
         try:
             await context.send_activity(catalog.for_locale(locale).error)

@@ -18,7 +18,16 @@ from botbuilder.schema import Activity
 from bot.channels import teams, text, webchat
 from bot.channels.base import MAX_QUESTION_CHARS, Capabilities, Channel, client_locale
 
-__all__ = ["CHANNELS", "MAX_QUESTION_CHARS", "Capabilities", "Channel", "Inbound", "of", "read"]
+__all__ = [
+    "CHANNELS",
+    "MAX_QUESTION_CHARS",
+    "Capabilities",
+    "Channel",
+    "Inbound",
+    "client_locale",
+    "of",
+    "read",
+]
 
 CHANNELS: dict[str, Channel] = {
     teams.TEAMS: teams.CHANNEL,
