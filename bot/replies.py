@@ -29,7 +29,12 @@ CARD_ID_BYTES = 9
 
 
 class ReplyKind(StrEnum):
-    """What a reply is; render() decides from it how each channel shows it."""
+    """What a reply is; render() decides from it how each channel shows it.
+
+    A new kind is a member here with its ``compose_*`` function (and its verdict
+    in ``for_outcome`` if the knowledge base decides it), and, in render.py, its
+    place among the text-only or listed kinds if it is one.
+    """
 
     ANSWER = "answer"  # one passage, its follow-ups and the vote buttons
     NOTICE = "notice"  # the whole notice
