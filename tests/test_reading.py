@@ -137,3 +137,17 @@ def test_a_broken_frequency_line_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError, match=r"xx\.tsv: line 2"):
         WordFrequencies.read("xx", tmp_path)
     assert WordFrequencies.read("yy", tmp_path).weight("anything") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "key"),
+    [
+        ("Can the carrier keep a copy of my call details?", "en-US", "p2"),
+        ("How long does the carrier keep my call records?", "en-US", None),
+    ],
+)
+def test_keeping_a_copy_is_export_keeping_for_a_time_is_retention(
+    kb: KnowledgeBase, question: str, locale: str, key: str | None
+) -> None:
+    outcome = kb.ask(question, locale)
+    assert [p.key for p in outcome.answers] == ([key] if key else [])
