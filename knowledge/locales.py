@@ -17,8 +17,15 @@ from knowledge.text import fold, has_cjk, words
 # A language is detected when at least this many of the text's words are its
 # own and it leads every other language by as many ...
 DETECT_MIN_WORDS = 2
-# ... or when it is the only language to know any word of the text at all.
+# ... or when it is the only language to know any word of the text at all,
+# or when it knows every word of the text (at least this many) and no other does.
 DETECT_ALONE_MIN_WORDS = 1
+DETECT_ALL_MIN_WORDS = 2
+# Letters and marks only one of the six languages writes: a short question
+# that has one is in that language ("¿Comparten mi número?").
+LETTER_CUES = {"¿": "es", "¡": "es", "ñ": "es", "ß": "de", "œ": "fr"}
+# A cue counts as this many known words.
+CUE_WORDS = 2
 
 
 class Locales:
@@ -60,9 +67,14 @@ class Locales:
         tokens = words(fold(text))
         if not tokens:
             return None
+        cues = {language for letter, language in LETTER_CUES.items() if letter in text.lower()}
         counts = sorted(
             (
-                (sum(t in vocabulary for t in tokens), locale)
+                (
+                    sum(t in vocabulary for t in tokens)
+                    + (CUE_WORDS if language_of(locale) in cues else 0),
+                    locale,
+                )
                 for locale, vocabulary in self._vocabulary.items()
             ),
             key=lambda c: (-c[0], c[1]),
@@ -71,6 +83,11 @@ class Locales:
         if best[0] >= DETECT_MIN_WORDS and best[0] >= runner_up[0] + DETECT_MIN_WORDS:
             return best[1]
         if best[0] >= DETECT_ALONE_MIN_WORDS and runner_up[0] == 0:
+            return best[1]
+        knows_all = [
+            loc for loc, vocab in self._vocabulary.items() if all(t in vocab for t in tokens)
+        ]
+        if len(tokens) >= DETECT_ALL_MIN_WORDS and knows_all == [best[1]]:
             return best[1]
         return None
 

@@ -170,3 +170,18 @@ def test_a_did_you_mean_never_offers_a_single_choice(kb: KnowledgeBase) -> None:
     ):
         outcome = kb.ask(question, "fr-FR")
         assert outcome.verdict != Verdict.SUGGEST or len(outcome.matches) >= 2, question
+
+
+@pytest.mark.parametrize(
+    ("text", "client", "expected"),
+    [
+        ("¿Comparten mi número?", "fr-FR", "es-ES"),  # ¿ is Spanish only
+        ("numero di telefono", "es-MX", "it-IT"),  # only Italian knows every word
+        ("número de teléfono", "it-CH", "es-ES"),
+        ("Mon numéro est-il partagé ?", "fr-BE", "fr-FR"),
+    ],
+)
+def test_short_questions_in_another_language(
+    kb: KnowledgeBase, text: str, client: str, expected: str
+) -> None:
+    assert kb.choose_locale(text, client, "en-US") == expected
