@@ -31,7 +31,7 @@ from knowledge.locales import Locales
 from knowledge.model import Match, Notice, Passage, PassageKind
 from knowledge.policy import Evidence, Outcome, Topic, Verdict, decide, same_answer, several
 from knowledge.reading import questions as question_parts
-from knowledge.text import fold, has_cjk, words
+from knowledge.text import fold, has_cjk, strip_markup, words
 from knowledge.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
@@ -163,6 +163,7 @@ class KnowledgeBase:
 
     def ask(self, question: str, locale: str) -> Outcome:
         """The one entry point: what to reply to a question in a locale of the base."""
+        question = strip_markup(question)
         if not words(fold(question)) and not has_cjk(question):
             return Outcome(Verdict.EMPTY, locale)
         index = self.indexes[locale]

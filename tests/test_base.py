@@ -162,8 +162,8 @@ def test_an_unknown_default_locale_is_an_error(kb: KnowledgeBase, default: str) 
 def test_a_did_you_mean_never_offers_a_single_choice(kb: KnowledgeBase) -> None:
     # Generic concepts plus words the notice lacks: refused, or two real choices.
     for question in (
-        # Mention markup left in the text: generic concepts plus unknown words.
-        "<at>Privacy Bot</at> Operator Connect, ça permet de faire quoi ?",
+        # Generic concepts plus words the notice lacks, with one close passage.
+        "Operator Connect, ça permet de faire quoi yo yo ?",
         "Comment mettre un appel en attente dans Teams ?",
         "Que fait Microsoft avec mes appels ?",
         "Comment partager mon écran ?",

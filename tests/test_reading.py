@@ -151,3 +151,8 @@ def test_keeping_a_copy_is_export_keeping_for_a_time_is_retention(
 ) -> None:
     outcome = kb.ask(question, locale)
     assert [p.key for p in outcome.answers] == ([key] if key else [])
+
+
+def test_a_mention_left_in_the_text_is_not_part_of_the_question(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("<at>Privacy Bot</at> Operator Connect, ça permet de faire quoi ?", "fr-FR")
+    assert [p.key for p in outcome.answers] == ["l1.1"]
