@@ -115,12 +115,14 @@ def show_matches(kb: KnowledgeBase, question: str, client_locale: str | None, to
     locale = kb.choose_locale(question, client_locale, "en-US")
     outcome = kb.ask(question, locale)
     index = kb.indexes[locale]
-    print(f"locale {locale}; verdict {outcome.verdict}")
-    slots = index.analyze(question)
-    for slot, similarity in slots:
-        mended = f" (typo, {similarity:.2f})" if similarity < 1 else ""
+    answers = ", ".join(p.key for p in outcome.answers)
+    print(f"locale {locale}; verdict {outcome.verdict}" + (f" ({answers})" if answers else ""))
+    for term in index.read(question):
+        slot = term.slot
+        mended = f" (typo, {term.similarity:.2f})" if term.similarity < 1 else ""
+        context = "" if term.asked else f", emphasis {term.emphasis:.2f}"
         keys = " ".join(sorted(slot.keys))
-        print(f"  slot {slot.surface!r}: {keys}, weight {index.weight(slot):.2f}{mended}")
+        print(f"  slot {slot.surface!r}: {keys}, weight {index.weight(slot):.2f}{context}{mended}")
     for match in kb.search(question, locale, top):
         first = match.passage.text.splitlines()[0]
         print(f"{match.score:.3f} cov {match.coverage:.2f} {match.passage.key:5s} {first[:60]}")
