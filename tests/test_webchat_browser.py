@@ -82,6 +82,9 @@ async def test_welcome_question_click_and_vote_in_web_chat(browser: Any, directl
     assert TITLE_FR in text and PASSAGE_FR in text
     link = answer.get_by_role("link", name="Déclaration de confidentialité Microsoft")
     assert await link.get_attribute("href") == "https://go.microsoft.com/fwlink/?LinkId=521839"
+    OUTPUT.mkdir(exist_ok=True)
+    await answer.scroll_into_view_if_needed()
+    await page.screenshot(path=str(OUTPUT / "webchat-answer.png"))
 
     # A click on a choice of the answer gets that passage.
     choices = answer.get_by_role("button")
@@ -102,6 +105,5 @@ async def test_welcome_question_click_and_vote_in_web_chat(browser: Any, directl
     # Web Chat draws the cards with its own styles: nothing is cut there either.
     for index in range(3):
         assert await overflows(page.locator(CARD).nth(index)) == []
-    OUTPUT.mkdir(exist_ok=True)
     await page.screenshot(path=str(OUTPUT / "webchat.png"))
     await context.close()
