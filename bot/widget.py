@@ -5,7 +5,8 @@ a trusted one from it (channel ``webchat``, no client-given serviceUrl,
 ``deliveryMode: expectReplies``) and runs the same ActivityHandler in process
 (InlineAdapter): the replies come back in the response and nothing is sent
 anywhere. Browsers may call it from the bot's own origin and from the origins
-in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After).
+in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After),
+in memory or in Redis (bot/ratelimit.py).
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +33,7 @@ from botbuilder.schema import (
     ResourceResponse,
 )
 
+from bot import ratelimit
 from bot.botframework import Problem, read_json_object
 from bot.handler import NoticeBot
 from bot.render import serialize_activity
@@ -60,6 +60,8 @@ DEMO_CSP = (
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 MAX_TEXT = 2000
+# The widget's limiter, for /readyz to say where the limit is kept.
+LIMITER = web.AppKey("widget_limiter", ratelimit.RateLimiter)
 MAX_ID = 64
 
 
@@ -109,35 +111,6 @@ def asset_response(request: web.Request, asset: Asset) -> web.Response:
     if asset.etag in request.headers.get("If-None-Match", ""):
         return web.Response(status=304, headers=headers)
     return web.Response(body=asset.body, headers={**headers, "Content-Type": asset.content_type})
-
-
-class RateLimiter:
-    """A token bucket per client: ``burst`` requests at once, then ``per_minute``.
-
-    In process memory: with several workers, each keeps its own buckets.
-    The least recently seen clients are forgotten past ``max_clients``.
-    """
-
-    def __init__(self, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    def wait(self, client: str, now: float | None = None) -> float:
-        """0 when the request may go ahead, else the seconds to wait."""
-        now = time.monotonic() if now is None else now
-        tokens, last = self._buckets.pop(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens >= 1:
-            self._buckets[client] = (tokens - 1, now)
-            wait = 0.0
-        else:
-            self._buckets[client] = (tokens, now)
-            wait = (1 - tokens) / self.rate
-        while len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
-        return wait
 
 
 class InlineAdapter(BotAdapter):  # type: ignore[misc]
@@ -222,6 +195,8 @@ def cors_headers(origin: str | None) -> dict[str, str]:
 def setup(app: web.Application, settings: Settings, bot: NoticeBot) -> None:
     """The widget's routes: its endpoint (and CORS preflight), the demo page, the assets."""
     endpoints = Endpoints(settings, bot)
+    app[LIMITER] = endpoints.limiter
+    app.cleanup_ctx.append(endpoints.limiter.lifespan)  # its Redis connection, if any
     app.router.add_post("/api/widget/messages", endpoints.messages)
     app.router.add_route("OPTIONS", "/api/widget/messages", endpoints.preflight)
     app.router.add_get("/", endpoints.demo_page)
@@ -238,7 +213,9 @@ class Endpoints:
         self.assets = load_assets(catalog=bot.catalog)
         self.demo = (STATIC / "demo.html").read_text(encoding="utf-8")
         self.adapter = InlineAdapter()
-        self.limiter = RateLimiter(settings.widget_rate_per_minute, settings.widget_burst)
+        self.limiter = ratelimit.RateLimiter(
+            settings.widget_rate_per_minute, settings.widget_burst, settings.redis_url
+        )
 
     async def static_asset(self, request: web.Request) -> web.Response:
         return asset_response(request, self.assets[request.path.lstrip("/")])
@@ -281,7 +258,7 @@ class Endpoints:
                 raise problem.with_headers(cors) from None
 
     async def _answer(self, request: web.Request, cors: dict[str, str]) -> web.Response:
-        wait = self.limiter.wait(request.remote or "unknown")
+        wait = await self.limiter.wait(request.remote or "unknown")
         if wait > 0:
             retry = {"Retry-After": str(math.ceil(wait))}
             raise Problem(429, "too many requests; try again later", retry)

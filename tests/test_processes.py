@@ -97,13 +97,13 @@ async def test_sigterm_lets_in_flight_requests_finish_and_refuses_new_ones(serve
 
 @pytest.fixture
 def gunicorn_two_workers() -> Iterator[int]:
+    """The production command: ``WORKERS=2 python app.py`` (gunicorn's aiohttp workers)."""
     port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "bot.web:create_app()",
-        "--worker-class", "aiohttp.GunicornWebWorker", "--workers", "2",
-        "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WORKERS": "2"}
+    env["SHUTDOWN_TIMEOUT_SECONDS"] = "5"
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
+    )
     try:
         wait_listening(port, process)
         yield port

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.settings import Settings, SettingsError
 from bot.strings import STRINGS_DIR, Catalog
 from bot.web import create_app
-from bot.widget import STATIC, RateLimiter, widget_strings
+from bot.widget import STATIC, widget_strings
 from knowledge import KnowledgeBase
 
 MAX_WIDGET_BYTES = 30 * 1024
@@ -145,15 +145,6 @@ async def test_rate_limit_answers_429_with_retry_after(
     ]
     assert [s for s, _ in statuses] == [200, 200, 429]
     assert statuses[2][1]["Retry-After"] == "10"
-
-
-def test_rate_limiter_refills_and_forgets_old_clients() -> None:
-    limiter = RateLimiter(per_minute=60, burst=2, max_clients=2)
-    assert [limiter.wait("a", now=0.0) for _ in range(3)] == [0.0, 0.0, 1.0]
-    assert limiter.wait("a", now=1.0) == 0.0  # one token back after a second
-    limiter.wait("b", now=1.0)
-    limiter.wait("c", now=1.0)
-    assert limiter.wait("a", now=1.0) == 0.0  # "a" was forgotten: a full bucket again
 
 
 def test_widget_origins_setting_is_checked() -> None:
