@@ -141,6 +141,15 @@ def activity(text: str, locale: str, **fields: Any) -> dict[str, Any]:
     return body
 
 
+def is_dead(pid: int) -> bool:
+    """Gone, or a zombie its parent has not reaped yet."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
 def feedback_buttons(node: Any) -> list[dict[str, Any]]:
     """The data of the 👍/👎 buttons anywhere in a reply (its card, however laid out)."""
     if isinstance(node, list):
@@ -203,6 +212,10 @@ def test_two_workers_answer_on_one_port_and_metrics_count_every_worker(
     for connection in workers[dead]:
         connection.close()
     os.kill(dead, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while not is_dead(dead):  # no new connection may reach it while it dies
+        assert time.monotonic() < deadline, "the killed worker is still running"
+        time.sleep(0.05)
     now = connections_by_worker(bot, per_worker=2)  # waits for the replacement to serve
     [new] = set(now) - set(workers)
     after = [scrape(c) for c in now[new]]
