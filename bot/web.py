@@ -26,16 +26,17 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, DeliveryModes
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
-from bot import auth, widget
+from bot import auth, channels, widget
 from bot.auth import MetadataUnavailable
 from bot.botframework import Problem, read_json_object
 from bot.clients import CachingBotFrameworkAuthentication
-from bot.handler import NoticeBot
+from bot.handler import LOCALE, NoticeBot
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
 from bot.render import serialize_activity
 from bot.settings import Settings
 from bot.strings import Catalog
+from bot.votes import VoteLedger
 from knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 AUTHENTICATION = web.AppKey("authentication", BotFrameworkAuthentication)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 METRICS = web.AppKey("metrics", Metrics)
+VOTES = web.AppKey("votes", VoteLedger)
 BOT = web.AppKey("bot", NoticeBot)
 
 
@@ -77,7 +79,10 @@ def create_app(
     app[AUTHENTICATION] = authentication
     app[ADAPTER] = adapter
     app[METRICS] = metrics
-    app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics)
+    # One vote per answer card: shared by the workers through Redis when REDIS_URL is set.
+    app[VOTES] = VoteLedger(settings.redis_url)
+    app.cleanup_ctx.append(app[VOTES].lifespan)
+    app[BOT] = NoticeBot(knowledge_base, catalog, settings, metrics, app[VOTES])
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -241,7 +246,10 @@ class DeliveryError(Exception):
 def _on_turn_error(catalog: Catalog, kb: KnowledgeBase, settings: Settings) -> Any:
     async def on_turn_error(context: TurnContext, error: Exception) -> None:
         log.error("turn failed: %s", type(error).__name__, exc_info=error)
-        locale = kb.resolve_locale(context.activity.locale, settings.default_locale)
+        # The locale the turn chose, else the client's (the error may come before the choice).
+        locale = context.turn_state.get(LOCALE) or kb.resolve_locale(
+            channels.client_locale(context.activity), settings.default_locale
+        )
         try:
             await context.send_activity(catalog.for_locale(locale).error)
         except Exception as exc:
