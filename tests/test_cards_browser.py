@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from browsers import OUTPUT, SCRIPTS, TEAMS_WIDTH, node_file, overflows
 
-from bot import replies
+from bot import message_extension, replies
+from bot.message_extension import SearchQuery
 from bot.render import render
 from bot.strings import Catalog
 from knowledge import KnowledgeBase, PassageKind
@@ -93,6 +94,11 @@ def cases(kb: KnowledgeBase, catalog: Catalog) -> list[Case]:
             "shared": replies.compose_shared(kb, strings, passages[1]),
         }
         out.extend(Case(name, locale, teams_card(r, catalog)) for name, r in others.items())
+        # The message extension's own answer to an empty search: the cards it
+        # would insert (its list previews are thumbnail cards Teams draws itself).
+        found = message_extension.respond(kb, strings, SearchQuery(""), locale)
+        for index, item in enumerate(found["composeExtension"]["attachments"][:3]):
+            out.append(Case(f"search-result-{index + 1}", locale, item["content"]))
     return out
 
 
@@ -124,7 +130,9 @@ async def test_every_card_reads_whole_in_teams_at_400_px(
     folder = OUTPUT / "cards"
     folder.mkdir(parents=True, exist_ok=True)
     all_cases = cases(kb, Catalog.load())
-    assert len({c.name for c in all_cases if not c.name.startswith(("answer", "item"))}) == 8
+    named = {c.name for c in all_cases if not c.name.startswith(("answer", "item", "search"))}
+    assert len(named) == 8, named
+    assert any(c.name.startswith("search-result") for c in all_cases)
     assert any(c.name.startswith("item") for c in all_cases)
     problems: list[str] = []
     for case in all_cases:
