@@ -3,7 +3,8 @@
 check                        validate every notice and data file
 passages [--locale L]        list the passages with their keys
 ask "question" [--locale L]  top matches with scores and why they matched
-eval FILE                    per-locale quality table on a question set
+eval FILE                    per-locale and per-kind quality tables on a question set
+frequencies                  regenerate lexicon/frequency/*.tsv from wordfreq
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from knowledge.base import DEFAULT_LEXICON, DEFAULT_NOTICES, KnowledgeBase, load
 from knowledge.chunking import chunk
 from knowledge.errors import KnowledgeError
 from knowledge.evaluation import evaluate, format_report, load_questions
+from knowledge.frequency import write_list
 from knowledge.lexicon import Analyzer, load_analyzers
 from knowledge.loader import load_notice, notice_paths
 
@@ -36,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     ev = sub.add_parser("eval", help="answer quality on a question set")
     ev.add_argument("file", type=Path)
     ev.add_argument("--show-failures", action="store_true")
+    sub.add_parser("frequencies", help="regenerate the word frequency lists (needs wordfreq)")
     args = parser.parse_args(argv)
+
+    if args.command == "frequencies":
+        return write_frequencies()
 
     if args.command == "check":
         return check(args.notices)
@@ -63,6 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     report = evaluate(kb, questions)
     print(format_report(report, show_failures=args.show_failures))
+    return 0
+
+
+def write_frequencies() -> int:
+    try:
+        for language in sorted(load_analyzers(DEFAULT_LEXICON)):
+            print(f"wrote {write_list(language)}")
+    except ImportError:
+        print("error: wordfreq is not installed (pip install wordfreq)", file=sys.stderr)
+        return 1
     return 0
 
 

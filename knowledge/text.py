@@ -80,3 +80,12 @@ def cjk_grams(folded: str) -> list[str]:
 def latin_words(folded: str) -> list[str]:
     """Words outside CJK runs (``ip``, ``sip``, ``microsoft`` in a Japanese text)."""
     return [w for w in _WORD.findall(_CJK.sub(" ", folded)) if w]
+
+
+# Hiragana ぁ..ゖ and katakana ァ..ヶ are the same syllables 0x60 apart.
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+
+
+def katakana(text: str) -> str:
+    """The text with hiragana written as katakana (same length, one to one)."""
+    return text.translate(_HIRAGANA_TO_KATAKANA)
