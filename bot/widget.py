@@ -22,20 +22,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
     ChannelAccount,
     ConversationAccount,
-    ConversationReference,
     DeliveryModes,
-    ResourceResponse,
 )
 
-from bot.botframework import Problem, read_json_object
+from bot.botframework import Problem, inline_runner, read_json_object
 from bot.handler import NoticeBot
-from bot.render import serialize_activity
 from bot.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -114,27 +110,6 @@ class RateLimiter:
         return wait
 
 
-class InlineAdapter(BotAdapter):  # type: ignore[misc]
-    """Runs a turn in process and returns its replies; it has no channel to send to."""
-
-    async def process(self, activity: Activity, logic: Any) -> list[Activity]:
-        activity.delivery_mode = DeliveryModes.expect_replies
-        context = TurnContext(self, activity)
-        await self.run_pipeline(context, logic)
-        return list(context.buffered_reply_activities)
-
-    async def send_activities(
-        self, context: TurnContext, activities: list[Activity]
-    ) -> list[ResourceResponse]:
-        raise RuntimeError("inline turns return their replies; nothing is sent")
-
-    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
-        raise NotImplementedError
-
-    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
-        raise NotImplementedError
-
-
 def trusted_activity(data: dict[str, Any]) -> Activity:
     """The activity the bot sees: only the fields a widget may set, checked and bounded."""
     sender = _mapping(data.get("from"))
@@ -211,7 +186,7 @@ class Endpoints:
         self.bot = bot
         self.assets = load_assets()
         self.demo = (STATIC / "demo.html").read_text(encoding="utf-8")
-        self.adapter = InlineAdapter()
+        self.runner = inline_runner(bot)
         self.limiter = RateLimiter(settings.widget_rate_per_minute, settings.widget_burst)
 
     async def static_asset(self, request: web.Request) -> web.Response:
@@ -262,6 +237,5 @@ class Endpoints:
         data = await read_json_object(request, self.settings.widget_max_body_bytes)
         if data["type"] != "message":
             raise Problem(400, "the widget endpoint takes message activities only")
-        replies = await self.adapter.process(trusted_activity(data), self.bot.on_turn)
-        body = {"activities": [serialize_activity(reply) for reply in replies]}
-        return web.json_response(body, headers=cors)
+        result = await self.runner.run(trusted_activity(data), self.bot.on_turn, route=None)
+        return web.json_response(result.body, status=result.status, headers=cors)
