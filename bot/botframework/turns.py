@@ -53,6 +53,35 @@ class TurnResult:
     body: Any = None
 
 
+class _SharedActivity(Activity):  # type: ignore[misc]
+    """An outgoing activity whose deep copy is a shallow one.
+
+    TurnContext deep-copies every outgoing activity before addressing it, to
+    leave the caller's object alone; it only assigns top-level fields of the
+    copy (conversation, recipient, replyToId, locale...), so a copy of the
+    top level does the same. Deep-copying a reply was 7 % of a turn.
+    """
+
+    @classmethod
+    def of(cls, activity: Activity) -> _SharedActivity:
+        shared: _SharedActivity = cls.__new__(cls)
+        shared.__dict__.update(activity.__dict__)
+        return shared
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _SharedActivity:
+        copied = self.of(self)
+        if isinstance(self.attachments, list):
+            copied.attachments = list(self.attachments)
+        return copied
+
+
+class _TurnContext(TurnContext):  # type: ignore[misc]
+    async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
+        shared = [_SharedActivity.of(a) if isinstance(a, Activity) else a for a in activities]
+        responses: list[ResourceResponse] = await super().send_activities(shared)
+        return responses
+
+
 class TurnRunner(BotAdapter):  # type: ignore[misc]
     """Runs turns; sends replies with ``delivery`` unless they are returned inline."""
 
@@ -84,7 +113,7 @@ class TurnRunner(BotAdapter):  # type: ignore[misc]
             and not hasattr(bot, TOKEN_EXCHANGE_HANDLER)
         ):
             return TurnResult(501)
-        context = TurnContext(self, activity)
+        context = _TurnContext(self, activity)
         if claims is not None:
             context.turn_state[self.BOT_IDENTITY_KEY] = claims
         context.turn_state[self.BOT_CALLBACK_HANDLER_KEY] = logic

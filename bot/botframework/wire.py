@@ -160,7 +160,9 @@ def _basic_out(kind: str, value: Any) -> Any:
     if kind == "str":
         return value.value if isinstance(value, Enum) else str(value)
     if kind == "object":
-        return _object_out(value)
+        # Cards, button data, channel data: already JSON, built by the bot or read
+        # from JSON, so they are put in as they are (msrest walked them node by node).
+        return value if isinstance(value, dict | list | str) else _object_out(value)
     if kind == "iso-8601":
         return Serializer.serialize_iso(value)  # type: ignore[no-untyped-call]
     if kind == "bool":
