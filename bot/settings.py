@@ -47,6 +47,9 @@ class Settings:
     # this many attempts (429/502/503/504 are retried).
     delivery_timeout_seconds: int = 10
     delivery_attempts: int = 3
+    # A connection with no complete request for this long is closed (idle
+    # keep-alive, slow headers); keep it above a reverse proxy's idle timeout.
+    idle_timeout_seconds: int = 75
 
     @property
     def authenticated(self) -> bool:
@@ -87,6 +90,7 @@ class Settings:
             shutdown_timeout_seconds=_integer(environ, "SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3600),
             delivery_timeout_seconds=_integer(environ, "DELIVERY_TIMEOUT_SECONDS", 10, 1, 120),
             delivery_attempts=_integer(environ, "DELIVERY_ATTEMPTS", 3, 1, 10),
+            idle_timeout_seconds=_integer(environ, "IDLE_TIMEOUT_SECONDS", 75, 1, 3600),
             widget_max_body_bytes=_integer(
                 environ, "WIDGET_MAX_BODY_BYTES", 16 * 1024, 1024, 1024 * 1024
             ),

@@ -19,6 +19,7 @@ from bot.botframework import Problem
 from bot.handler import NoticeBot
 from bot.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from bot.metrics import Metrics
+from bot.privacy import printable
 from bot.settings import Settings
 from bot.strings import Catalog
 from knowledge import KnowledgeBase
@@ -47,7 +48,14 @@ def create_app(
 
     # The body limit is enforced by the handlers (413 with a reason); aiohttp's
     # own limit sits just above it so that the handler is the one to answer.
-    app = web.Application(client_max_size=settings.max_body_bytes + 1, middlewares=[_errors])
+    app = web.Application(
+        client_max_size=settings.max_body_bytes + 1,
+        middlewares=[_errors],
+        # A connection that has not sent a whole request within this time is
+        # closed: idle keep-alive ones, and clients that send headers slowly.
+        handler_args={"keepalive_timeout": settings.idle_timeout_seconds},
+    )
+    app.on_response_prepare.append(_security_headers)
     app[SETTINGS] = settings
     app[KNOWLEDGE] = knowledge_base
     app[METRICS] = metrics
@@ -83,6 +91,22 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
+# Names the product, not the versions of Python and aiohttp it runs on.
+SERVER = "carrier-privacy-bot"
+SECURITY_HEADERS = {
+    # Every response says what it is; browsers must not guess (JSON as HTML...).
+    "X-Content-Type-Options": "nosniff",
+    # Links in the demo page and the widget leak no URL to the sites they open.
+    "Referrer-Policy": "no-referrer",
+}
+
+
+async def _security_headers(_: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers["Server"] = SERVER
+
+
 @web.middleware
 async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
@@ -95,5 +119,5 @@ async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
             return Problem(exc.status, exc.reason).response()
         raise
     except Exception:
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        log.exception("unexpected error on %s %s", request.method, printable(request.path))
         return Problem(500, "internal error").response()
