@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# npm ci empties node_modules/, so the stamp inside it goes when the packages go.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint check-kb teams-app clean system-deps
 
@@ -17,9 +19,11 @@ run: $(STAMP)
 	$(BIN)/python app.py
 
 # Debian packages the tests drive for real: Chromium for the browser tests,
-# redis-server for the shared rate limit. Installed when missing and when we
-# may (root with apt-get); otherwise the tests that need them say so.
-SYSTEM_PACKAGES := chromium redis-server
+# redis-server for the shared rate limit, Node.js (with npm) to install and run
+# the npm packages below, an emoji font so that the cards' 👍/👎 labels are drawn
+# and measured. Installed when missing and when we may (root with apt-get);
+# otherwise the tests that need them say so.
+SYSTEM_PACKAGES := chromium redis-server nodejs fonts-noto-color-emoji
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -32,7 +36,17 @@ system-deps:
 	  fi; \
 	fi
 
-test: $(STAMP) system-deps
+# npm packages the browser tests drive (package.json, locked by package-lock.json):
+# Microsoft's Adaptive Cards renderer and Teams host config, Web Chat, a local
+# Direct Line server, axe-core. Reinstalled only when the lockfile changes.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else \
+	  echo "npm is missing (install Node.js 18+ with npm); the tests that need npm packages will skip" >&2; \
+	fi
+
+test: $(STAMP) system-deps $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -47,4 +61,4 @@ teams-app: $(STAMP)
 	$(BIN)/python -m bot.teams_app --output teams-app.zip
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,5 @@
-"""Entry point: ``python app.py`` serves the bot on $HOST:$PORT (default 0.0.0.0:3978)."""
+"""Entry point: ``python app.py`` serves the bot on $HOST:$PORT (default 0.0.0.0:3978),
+with $WORKERS processes (default 1)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,8 @@ import logging
 import os
 import sys
 
-from aiohttp import web
-
 from bot.settings import Settings, SettingsError
-from bot.web import create_app
-from knowledge import KnowledgeError
+from knowledge import KnowledgeBase, KnowledgeError
 
 log = logging.getLogger("app")
 
@@ -26,7 +24,14 @@ def main() -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        app = create_app(settings)
+        # Loaded once, before any worker is forked: the workers share it.
+        knowledge_base = (
+            KnowledgeBase.load(settings.notices_dir)
+            if settings.notices_dir
+            else KnowledgeBase.load()
+        )
+        # Checked here too (create_app does), so that it stops the start before any fork.
+        knowledge_base.require_locale(settings.default_locale)
     except KnowledgeError as exc:
         log.error("cannot start: the knowledge base has a problem: %s", exc)
         return 1
@@ -35,16 +40,31 @@ def main() -> int:
         if settings.authenticated
         else "development (no MicrosoftAppId: no authentication)"
     )
-    log.info("serving on http://%s:%d/api/messages, %s", settings.host, settings.port, mode)
-    # On SIGTERM/SIGINT aiohttp stops listening at once (new connections are
-    # refused) and lets in-flight requests finish for up to the timeout.
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        print=None,
-        shutdown_timeout=settings.shutdown_timeout_seconds,
-    )
+    log.info(
+        "serving on http://%s:%d/api/messages with %d worker process(es), %s",
+        settings.host, settings.port, settings.workers, mode,
+    )  # fmt: skip
+    # bot.workers and bot.web are imported here, not above: with several workers
+    # the metrics folder must be in the environment before prometheus-client is
+    # first imported (bot.workers sees to it).
+    if settings.workers > 1:
+        from bot import workers
+
+        workers.serve(settings, knowledge_base)
+    else:
+        from aiohttp import web
+
+        from bot.web import create_app
+
+        # On SIGTERM/SIGINT aiohttp stops listening at once (new connections are
+        # refused) and lets in-flight requests finish for up to the timeout.
+        web.run_app(
+            create_app(settings, knowledge_base),
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            shutdown_timeout=settings.shutdown_timeout_seconds,
+        )
     log.info("stopped")
     return 0
 

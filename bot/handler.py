@@ -93,7 +93,7 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         outcome = self.kb.ask(question, locale)
         log.debug("outcome %s in %s", outcome.verdict, locale)
         if outcome.verdict == Verdict.ANSWER and outcome.best is not None:
-            reply = replies.compose_answer(self.kb, strings, outcome.best)
+            reply = replies.compose_answer(self.kb, strings, outcome.best, outcome.answers[1:])
         elif outcome.verdict == Verdict.SUGGEST:
             passages = [m.passage for m in outcome.matches]
             reply = replies.compose_suggestions(self.kb, strings, locale, passages)

@@ -76,35 +76,100 @@ def _submit(choice: Choice, channel_id: str | None) -> dict[str, Any]:
 def adaptive_card(
     reply: Reply, channel_id: str | None, *, feedback: tuple[str, str]
 ) -> dict[str, Any]:
+    """The reply as an Adaptive Card whose every word can be read in a narrow chat.
+
+    Teams lays an ActionSet (and a card's own actions) out in one row and cuts
+    each button's label to fit, so choices are not buttons here: each is a
+    full-width row of wrapping text that acts on a click (``selectAction``),
+    the privacy link is a link in the text, and the two votes share a row of
+    two wrapping halves. Rendered with Teams' host config at 400 px, nothing is
+    cut (tests/test_cards_browser.py).
+    """
     body: list[dict[str, Any]] = []
     if reply.source:
         body.append({"type": "TextBlock", "text": reply.source, "weight": "Bolder", "wrap": True})
     for text in (reply.intro, reply.body):
         if text:
             body.append({"type": "TextBlock", "text": text, "wrap": True})
+    link = (
+        {"type": "TextBlock", "text": f"[{reply.link_label}]({reply.link.url})", "wrap": True}
+        if reply.link
+        else None
+    )
+    # The link cites a passage: it follows it. An intro ends with "for example:",
+    # so its example questions come first and the link after them.
+    if link and reply.body:
+        body.append(link)
     if reply.choices:
         if reply.choices_title:
             body.append(
                 {"type": "TextBlock", "text": reply.choices_title, "isSubtle": True, "wrap": True}
             )
-        body.append(
-            {"type": "ActionSet", "actions": [_submit(c, channel_id) for c in reply.choices]}
-        )
-    actions: list[dict[str, Any]] = []
-    if reply.link:
-        actions.append({"type": "Action.OpenUrl", "title": reply.link_label, "url": reply.link.url})
+        body.extend(_choice_row(c, channel_id) for c in reply.choices)
+    if link and not reply.body:
+        body.append(link)
     if reply.passage_id:
         # Counted, never stored with anything the user typed.
-        for vote, title in zip(("up", "down"), feedback, strict=True):
-            data = {"action": FEEDBACK, "vote": vote, "id": reply.passage_id}
-            actions.append(_submit(Choice(title, data), channel_id))
-    card: dict[str, Any] = {
+        votes = [
+            Choice(title, {"action": FEEDBACK, "vote": vote, "id": reply.passage_id})
+            for vote, title in zip(("up", "down"), feedback, strict=True)
+        ]
+        body.append(
+            {
+                "type": "ColumnSet",
+                "spacing": "Medium",
+                "columns": [_vote_column(v, channel_id) for v in votes],
+            }
+        )
+    return {
         "type": "AdaptiveCard",
         "$schema": CARD_SCHEMA,
         "version": CARD_VERSION,
         "lang": reply.locale.split("-")[0],
         "body": body,
     }
-    if actions:
-        card["actions"] = actions
-    return card
+
+
+def _choice_row(choice: Choice, channel_id: str | None) -> dict[str, Any]:
+    """A choice as a tinted full-width row: its label wraps instead of being cut."""
+    return {
+        "type": "Container",
+        "style": "emphasis",
+        "spacing": "Small",
+        "selectAction": _submit(choice, channel_id),
+        "items": [{"type": "TextBlock", "text": choice.label, "wrap": True, "color": "Accent"}],
+    }
+
+
+def _vote_column(choice: Choice, channel_id: str | None) -> dict[str, Any]:
+    return {
+        "type": "Column",
+        "width": "stretch",
+        "style": "emphasis",
+        "selectAction": _submit(choice, channel_id),
+        "items": [
+            {
+                "type": "TextBlock",
+                "text": choice.label,
+                "wrap": True,
+                "color": "Accent",
+                "horizontalAlignment": "Center",
+            }
+        ],
+    }
+
+
+def card_actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every action of a card in reading order: select actions, action sets, the card's own."""
+    found: list[dict[str, Any]] = []
+
+    def walk(element: dict[str, Any]) -> None:
+        if isinstance(element.get("selectAction"), dict):
+            found.append(element["selectAction"])
+        for key in ("body", "items", "columns"):
+            for child in element.get(key, []):
+                walk(child)
+        found.extend(element.get("actions", []))
+
+    walk(card)
+    return found

@@ -7,6 +7,7 @@ bot keeps no conversation state.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.strings import Strings
@@ -65,7 +66,10 @@ def display_text(passage: Passage) -> str:
     return passage.text
 
 
-def compose_answer(kb: KnowledgeBase, strings: Strings, passage: Passage) -> Reply:
+def compose_answer(
+    kb: KnowledgeBase, strings: Strings, passage: Passage, more: Sequence[Passage] = ()
+) -> Reply:
+    """The passage as the answer; ``more`` are the answers to further questions of the message."""
     notice = kb.notice_of(passage)
     related = [show(kb, p) for p in kb.related(passage)]
     whole = Choice(
@@ -74,7 +78,7 @@ def compose_answer(kb: KnowledgeBase, strings: Strings, passage: Passage) -> Rep
     return Reply(
         kind="answer",
         locale=passage.locale,
-        body=display_text(passage),
+        body="\n\n".join(display_text(p) for p in (passage, *more)),
         source=notice.title,
         link=notice.privacy_link,
         link_label=strings.privacy_link,

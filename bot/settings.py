@@ -7,10 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from botframework.connector.auth import AuthenticationConstants
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+# Far above any machine the bot needs (a worker handles hundreds of requests a
+# second); a typo such as WORKERS=200 should stop start-up, not fork 200 processes.
+MAX_WORKERS = 64
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
 class SettingsError(ValueError):
@@ -50,6 +55,15 @@ class Settings:
     # A connection with no complete request for this long is closed (idle
     # keep-alive, slow headers); keep it above a reverse proxy's idle timeout.
     idle_timeout_seconds: int = 75
+    # Worker processes sharing the port; more than one runs under gunicorn's
+    # aiohttp worker with prometheus-client's multiprocess metrics.
+    workers: int = 1
+    # Where the workers' metric files live (PROMETHEUS_MULTIPROC_DIR, the name
+    # prometheus-client reads); None: a fresh temporary folder per start.
+    metrics_dir: Path | None = None
+    # redis://, rediss:// or unix:// URL: the widget's rate limit is then kept
+    # there and holds across workers and machines. Empty: in process memory.
+    redis_url: str = ""
 
     @property
     def authenticated(self) -> bool:
@@ -68,6 +82,7 @@ class Settings:
                 f"MicrosoftAppType must be one of {', '.join(APP_TYPES)}, not {app_type!r}"
             )
         notices = text("NOTICES_DIR", "")
+        metrics_dir = text("PROMETHEUS_MULTIPROC_DIR", "")
         settings = cls(
             port=_integer(environ, "PORT", 3978, 1, 65535),
             host=text("HOST", "0.0.0.0") or "0.0.0.0",
@@ -94,6 +109,9 @@ class Settings:
             widget_max_body_bytes=_integer(
                 environ, "WIDGET_MAX_BODY_BYTES", 16 * 1024, 1024, 1024 * 1024
             ),
+            workers=_integer(environ, "WORKERS", 1, 1, MAX_WORKERS),
+            metrics_dir=Path(metrics_dir) if metrics_dir else None,
+            redis_url=_redis_url(text("REDIS_URL", "")),
         )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MicrosoftAppType SingleTenant needs MicrosoftAppTenantId")
@@ -153,6 +171,25 @@ def _origins(raw: str) -> tuple[str, ...]:
                 f"WIDGET_ORIGINS: {origin!r} is not an origin like https://intranet.example.com"
             )
     return origins
+
+
+def _redis_url(raw: str) -> str:
+    if not raw:
+        return raw
+    # The URL may hold a password: messages name the part at fault, never the value.
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in REDIS_SCHEMES:
+        got = f"{scheme}://" if scheme else "no scheme"
+        raise SettingsError(f"REDIS_URL must start with redis://, rediss:// or unix:// ({got})")
+    try:
+        parts.port  # noqa: B018 (parsing it is the check)
+    except ValueError:
+        raise SettingsError("REDIS_URL has a port that is not a number from 0 to 65535") from None
+    if not (parts.path if scheme == "unix" else parts.hostname):
+        where = "socket path" if scheme == "unix" else "host"
+        raise SettingsError(f"REDIS_URL names no {where}")
+    return raw
 
 
 def _boolean(environ: Mapping[str, str], name: str) -> bool:

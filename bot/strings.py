@@ -34,6 +34,8 @@ class Strings:
     feedback_down: str
     feedback_thanks: str
     teams_app: dict[str, str]
+    # The web widget's own words, and the language's name in its menu.
+    widget: dict[str, str]
 
     def small_talk(self, kind: str) -> str:
         return {"greeting": self.greeting, "thanks": self.thanks, "goodbye": self.goodbye}[kind]
@@ -63,6 +65,11 @@ class Catalog:
                 by_language[path.stem] = Strings(language=path.stem, **data)
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f"{path}: not a valid strings file ({exc})") from None
+        english = by_language.get(FALLBACK_LANGUAGE)
+        for language, strings in by_language.items():
+            if english and set(strings.widget) != set(english.widget):
+                missing = sorted(set(english.widget) ^ set(strings.widget))
+                raise ValueError(f"{folder / language}.json: widget strings differ: {missing}")
         return cls(by_language)
 
     def for_locale(self, locale: str) -> Strings:

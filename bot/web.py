@@ -43,7 +43,8 @@ def create_app(
             if settings.notices_dir
             else KnowledgeBase.load()
         )
-    metrics = Metrics()
+    knowledge_base.require_locale(settings.default_locale)  # an unknown one stops the start
+    metrics = Metrics(settings.metrics_dir if settings.workers > 1 else None)
     bot = NoticeBot(knowledge_base, Catalog.load(), settings, metrics)
 
     # The body limit is enforced by the handlers (413 with a reason); aiohttp's
@@ -78,12 +79,16 @@ async def readyz(request: web.Request) -> web.Response:
     """Ready once the knowledge base is loaded and indexed: passages per locale.
 
     create_app loads it before the server listens, so a listening server is
-    ready; a knowledge base with no passages is not.
+    ready; a knowledge base with no passages is not. It also says where the
+    widget's rate limit is kept; Redis being unreachable does not make the bot
+    unready (the widget answers on a local limit), it is reported.
     """
     kb = request.app[KNOWLEDGE]
     passages = {locale: len(index.entries) for locale, index in kb.indexes.items()}
     ready = bool(passages) and all(passages.values())
-    return web.json_response({"ready": ready, "passages": passages}, status=200 if ready else 503)
+    rate_limit = await request.app[widget.LIMITER].check()
+    body = {"ready": ready, "passages": passages, "rate_limit": rate_limit}
+    return web.json_response(body, status=200 if ready else 503)
 
 
 async def metrics_endpoint(request: web.Request) -> web.Response:

@@ -3,18 +3,18 @@
 ``POST /api/widget/messages`` takes a message activity from the widget, builds
 a trusted one from it (channel ``webchat``, no client-given serviceUrl,
 ``deliveryMode: expectReplies``) and runs the same ActivityHandler in process
-(InlineAdapter): the replies come back in the response and nothing is sent
+(botframework.inline_runner): the replies come back in the response and nothing is sent
 anywhere. Browsers may call it from the bot's own origin and from the origins
-in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After).
+in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After),
+in memory or in Redis (bot/ratelimit.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
-import time
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,19 +30,25 @@ from botbuilder.schema import (
     DeliveryModes,
 )
 
+from bot import ratelimit
 from bot.botframework import Problem, inline_runner, read_json_object
 from bot.handler import NoticeBot
 from bot.settings import Settings
+from bot.strings import FALLBACK_LANGUAGE, Catalog
 
 STATIC = Path(__file__).resolve().parent / "static"
 CHANNEL_ID = "webchat"
 # Never contacted: expectReplies turns buffer their replies.
 SERVICE_URL = "https://widget.invalid/"
 BOT_ID = "carrier-privacy-bot"
+# The widget's words, built from the string catalogue (bot/strings/*.json) at
+# start-up: the widget fetches them, so a language added there needs no code.
+STRINGS_ASSET = "widget-strings.json"
 ASSET_TYPES = {
     "widget.js": "application/javascript; charset=utf-8",
     "widget.css": "text/css; charset=utf-8",
     "demo.css": "text/css; charset=utf-8",
+    STRINGS_ASSET: "application/json; charset=utf-8",
 }
 CACHE_CONTROL = "public, max-age=3600"
 DEMO_CSP = (
@@ -50,6 +56,8 @@ DEMO_CSP = (
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 MAX_TEXT = 2000
+# The widget's limiter, for /readyz to say where the limit is kept.
+LIMITER = web.AppKey("widget_limiter", ratelimit.RateLimiter)
 MAX_ID = 64
 
 
@@ -60,12 +68,29 @@ class Asset:
     etag: str
 
 
-def load_assets(folder: Path = STATIC) -> dict[str, Asset]:
+def load_assets(folder: Path = STATIC, catalog: Catalog | None = None) -> dict[str, Asset]:
     assets = {}
     for name, content_type in ASSET_TYPES.items():
-        body = (folder / name).read_bytes()
+        if name == STRINGS_ASSET:
+            body = widget_strings(catalog or Catalog.load())
+        else:
+            body = (folder / name).read_bytes()
         assets[name] = Asset(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
     return assets
+
+
+def widget_strings(catalog: Catalog) -> bytes:
+    """The widget's languages (named in their own words) and its words in each, as JSON."""
+    languages = sorted(catalog.by_language)
+    payload = {
+        "defaultLocale": FALLBACK_LANGUAGE,
+        "locales": [
+            {"locale": lang, "name": catalog.by_language[lang].widget["language_name"]}
+            for lang in languages
+        ],
+        "strings": {lang: catalog.by_language[lang].widget for lang in languages},
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
 def asset_response(request: web.Request, asset: Asset) -> web.Response:
@@ -76,38 +101,12 @@ def asset_response(request: web.Request, asset: Asset) -> web.Response:
         # The script is meant to run on other sites' pages.
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
+    if asset.content_type.startswith("application/json"):
+        # The widget reads its strings from those pages (public, never with credentials).
+        headers["Access-Control-Allow-Origin"] = "*"
     if asset.etag in request.headers.get("If-None-Match", ""):
         return web.Response(status=304, headers=headers)
     return web.Response(body=asset.body, headers={**headers, "Content-Type": asset.content_type})
-
-
-class RateLimiter:
-    """A token bucket per client: ``burst`` requests at once, then ``per_minute``.
-
-    In process memory: with several workers, each keeps its own buckets.
-    The least recently seen clients are forgotten past ``max_clients``.
-    """
-
-    def __init__(self, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    def wait(self, client: str, now: float | None = None) -> float:
-        """0 when the request may go ahead, else the seconds to wait."""
-        now = time.monotonic() if now is None else now
-        tokens, last = self._buckets.pop(client, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if tokens >= 1:
-            self._buckets[client] = (tokens - 1, now)
-            wait = 0.0
-        else:
-            self._buckets[client] = (tokens, now)
-            wait = (1 - tokens) / self.rate
-        while len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
-        return wait
 
 
 def trusted_activity(data: dict[str, Any]) -> Activity:
@@ -171,6 +170,8 @@ def cors_headers(origin: str | None) -> dict[str, str]:
 def setup(app: web.Application, settings: Settings, bot: NoticeBot) -> None:
     """The widget's routes: its endpoint (and CORS preflight), the demo page, the assets."""
     endpoints = Endpoints(settings, bot)
+    app[LIMITER] = endpoints.limiter
+    app.cleanup_ctx.append(endpoints.limiter.lifespan)  # its Redis connection, if any
     app.router.add_post("/api/widget/messages", endpoints.messages)
     app.router.add_route("OPTIONS", "/api/widget/messages", endpoints.preflight)
     app.router.add_get("/", endpoints.demo_page)
@@ -184,10 +185,12 @@ class Endpoints:
     def __init__(self, settings: Settings, bot: NoticeBot) -> None:
         self.settings = settings
         self.bot = bot
-        self.assets = load_assets()
+        self.assets = load_assets(catalog=bot.catalog)
         self.demo = (STATIC / "demo.html").read_text(encoding="utf-8")
         self.runner = inline_runner(bot)
-        self.limiter = RateLimiter(settings.widget_rate_per_minute, settings.widget_burst)
+        self.limiter = ratelimit.RateLimiter(
+            settings.widget_rate_per_minute, settings.widget_burst, settings.redis_url
+        )
 
     async def static_asset(self, request: web.Request) -> web.Response:
         return asset_response(request, self.assets[request.path.lstrip("/")])
@@ -230,7 +233,7 @@ class Endpoints:
                 raise problem.with_headers(cors) from None
 
     async def _answer(self, request: web.Request, cors: dict[str, str]) -> web.Response:
-        wait = self.limiter.wait(request.remote or "unknown")
+        wait = await self.limiter.wait(request.remote or "unknown")
         if wait > 0:
             retry = {"Retry-After": str(math.ceil(wait))}
             raise Problem(429, "too many requests; try again later", retry)

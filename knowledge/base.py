@@ -22,11 +22,13 @@ from knowledge.lexicon import (
     INTENT_PREFIX,
     Analyzer,
     Slot,
+    is_uncovered,
     load_analyzers,
     load_generic_concepts,
 )
 from knowledge.loader import load_notices, normalise_locale
 from knowledge.model import Match, Notice, Passage, PassageKind
+from knowledge.reading import questions as question_parts
 from knowledge.text import fold, has_cjk, words
 from knowledge.yamlfile import load_yaml
 
@@ -48,6 +50,9 @@ MAX_CHOICES = 3
 # A question naming only generic concepts (share, call, operator...) is answered
 # only when it is this close to one of the passage's alternative questions.
 GENERIC_PHRASING = 0.7
+# An unknown word keeping at least this share of its weight (see knowledge.frequency)
+# is specific enough to doubt a generic-only match: "screen" 0.58, "week" 0.22.
+SPECIFIC_UNKNOWN = 0.5
 
 
 class Verdict(StrEnum):
@@ -64,10 +69,20 @@ class Outcome:
     locale: str
     matches: tuple[Match, ...] = ()
     small_talk: str | None = None
+    # Further answers when the message asked several things ("is my number
+    # shared? and can they download it?"), each the best match of its part.
+    more: tuple[Match, ...] = ()
 
     @property
     def best(self) -> Passage | None:
         return self.matches[0].passage if self.matches else None
+
+    @property
+    def answers(self) -> tuple[Passage, ...]:
+        """The passages to give, in order: the best, then one per further question."""
+        if self.verdict != Verdict.ANSWER or not self.matches:
+            return ()
+        return (self.matches[0].passage, *(m.passage for m in self.more))
 
 
 class KnowledgeBase:
@@ -141,6 +156,21 @@ class KnowledgeBase:
                 return same_language[0]
         return self.locales[0]
 
+    def require_locale(self, default: str) -> str:
+        """The locale a configured default stands for; KnowledgeError if no notice has it.
+
+        A typo in DEFAULT_LOCALE must stop the start, not silently serve another language.
+        """
+        locale = normalise_locale(default.replace("_", "-")) or default.strip()
+        language = locale.split("-")[0].lower()
+        for candidate in (locale, *self.indexes):
+            if candidate in self.indexes and candidate.split("-")[0] == language:
+                return candidate
+        raise KnowledgeError(
+            "DEFAULT_LOCALE",
+            f"no notice in {default!r}; the knowledge base has {', '.join(self.locales)}",
+        )
+
     def detect_locale(self, text: str) -> str | None:
         """The locale whose language the text is clearly written in, or None.
 
@@ -213,16 +243,72 @@ class KnowledgeBase:
         if kind:
             return Outcome(Verdict.SMALL_TALK, locale, small_talk=kind)
         index = self.indexes[locale]
-        slots = index.analyze(question)
-        matches = index.rank(slots)
+        outcome = self._ask_one(index, question, locale)
+        parts = question_parts(question, index.analyzer.conjunctions)
+        if len(parts) < 2:
+            return outcome
+        # Several questions in one message: each part answered on its own; the
+        # message gets every part's answer when at least two parts are answered.
+        answered: list[Match] = []
+        for part in parts:
+            one = self._ask_one(index, part, locale)
+            if one.verdict != Verdict.ANSWER:
+                continue
+            best = one.matches[0]
+            if all(not _same_answer(best.passage, m.passage) for m in answered):
+                answered.append(best)
+        if len(answered) < 2:
+            return outcome
+        return Outcome(Verdict.ANSWER, locale, (answered[0],), more=tuple(answered[1:]))
+
+    def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
+        terms = index.read(question)
+        if any(emphasis < 1.0 for _, _, emphasis in terms):
+            # A message with context: what is asked alone first; the context
+            # only helps when the question cannot stand alone ("Is that right?").
+            asked = [t for t in terms if t[2] >= 1.0]
+            alone = self._decide(index, asked, locale)
+            if any(is_uncovered(slot) for slot, _, _ in asked):
+                return alone
+            # "Is it Microsoft?", "Why do they do that?": without a notice
+            # topic of its own, the question leans on the context.
+            names_topic = any(slot.concepts - self.generic_concepts for slot, _, _ in asked)
+            if alone.verdict == Verdict.ANSWER and names_topic:
+                return alone
+            whole = self._decide(index, terms, locale)
+            return (
+                whole
+                if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER
+                else alone
+            )
+        return self._decide(index, terms, locale)
+
+    def _decide(
+        self, index: LocaleIndex, terms: Sequence[tuple[Slot, float, float]], locale: str
+    ) -> Outcome:
+        slots = [(slot, similarity) for slot, similarity, _ in terms]
+        matches = index.rank(terms)
         topic = self._topic(index, slots, matches[0]) if matches else None
         if topic is None or matches[0].score < SUGGEST_MIN_SCORE:
             return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
+        if any(is_uncovered(slot) for slot, _, emphasis in terms if emphasis >= 1.0):
+            # Asked about a topic the notice does not cover (retention, price...):
+            # sharing its other words with a passage does not make it covered.
+            return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
         top = matches[0]
-        unknown = any(not index.knows(slot) for slot, _ in slots)
+        # A specific word the notice lacks ("écran", not "semaine") in what is asked.
+        unknown = any(
+            not index.knows(slot)
+            and emphasis * index.analyzer.frequencies.weight(slot.surface) >= SPECIFIC_UNKNOWN
+            for slot, _, emphasis in terms
+        )
         if topic == "generic" and (unknown or top.phrasing < GENERIC_PHRASING):
             choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE][:MAX_CHOICES]
-            return Outcome(Verdict.SUGGEST, locale, tuple(choices))
+            if unknown:
+                # Only everyday concepts plus a specific word the notice lacks
+                # ("partager mon écran"): what is asked is not known, so no answer.
+                return Outcome(Verdict.SUGGEST, locale, tuple(choices))
+            return _suggest_or_answer(locale, matches, choices)
         close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]
         # A list and its own items are one answer, not rivals: the list holds them.
         if top.passage.kind == PassageKind.LIST:
@@ -230,7 +316,7 @@ class KnowledgeBase:
         if top.score >= ANSWER_MIN_SCORE and (len(close) == 1 or top.score >= SURE_SCORE):
             return Outcome(Verdict.ANSWER, locale, tuple(matches))
         choices = close if len(close) > 1 else [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
-        return Outcome(Verdict.SUGGEST, locale, tuple(choices[:MAX_CHOICES]))
+        return _suggest_or_answer(locale, matches, choices[:MAX_CHOICES])
 
     def _topic(
         self, index: LocaleIndex, slots: Sequence[tuple[Slot, float]], top: Match
@@ -251,6 +337,18 @@ class KnowledgeBase:
         if asks or any(s.concepts - self.generic_concepts for s in named):
             return "specific"
         return "generic"
+
+
+def _suggest_or_answer(locale: str, matches: Sequence[Match], choices: Sequence[Match]) -> Outcome:
+    """ "Did you mean" needs two real choices; one single choice is the answer."""
+    if len(choices) == 1:
+        return Outcome(Verdict.ANSWER, locale, tuple(matches))
+    return Outcome(Verdict.SUGGEST, locale, tuple(choices))
+
+
+def _same_answer(one: Passage, other: Passage) -> bool:
+    """The same passage, or a list and one of its own items (the list holds it)."""
+    return one.id == other.id or one.parent == other.id or other.parent == one.id
 
 
 def load_alternatives(notice: Notice) -> dict[str, list[str]]:

@@ -33,8 +33,9 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
 
-from knowledge.lexicon import CONCEPT_PREFIX, INTENT_PREFIX, Analyzer, Slot
+from knowledge.lexicon import CONCEPT_PREFIX, INTENT_PREFIX, UNCOVERED_PREFIX, Analyzer, Slot
 from knowledge.model import Match, Passage, PassageKind
+from knowledge.reading import focus
 from knowledge.text import fold, words
 
 CONTEXT_WEIGHT = 0.6
@@ -45,6 +46,11 @@ PHRASING_SHARE = 0.2
 FOCUS_SHARE = 0.1
 INTENT_WEIGHT = 0.5
 UNKNOWN_SHARE = 0.6
+# A topic the notice does not cover (retention, password, price) weighs like
+# the rarest notice word: it is the question's point, and no passage holds it.
+UNCOVERED_SHARE = 1.0
+# See weight(): an unknown kanji bigram overlaps its neighbours by one character.
+CJK_GRAM_SHARE = 0.5
 MIN_TYPO_LENGTH = 5
 LONG_WORD = 8
 _NONE = np.array([], dtype=np.int64)
@@ -104,6 +110,7 @@ class LocaleIndex:
         # notice lacks; it weighs like a rare notice word, a little less than
         # the rarest, so a stray "PC" does not sink a question about IP addresses.
         self.unknown_idf = UNKNOWN_SHARE * _idf(total, 0)
+        self.uncovered_idf = UNCOVERED_SHARE * _idf(total, 0)
         # Words of the notices and the lexicon, for typo correction.
         vocabulary: set[str] = set(analyzer.lexicon_words)
         for passage in passages:
@@ -188,6 +195,8 @@ class LocaleIndex:
         return any(k in self.idf for k in slot.all_keys)
 
     def weight(self, slot: Slot) -> float:
+        if any(k.startswith(UNCOVERED_PREFIX) for k in slot.keys):
+            return self.uncovered_idf
         if all(k.startswith(INTENT_PREFIX) for k in slot.keys):
             # "which", "why": they steer between passages but are not the topic.
             return INTENT_WEIGHT
@@ -195,20 +204,37 @@ class LocaleIndex:
             self.idf[k] for k in slot.weak if k in self.idf
         ]
         # A slot is as telling as its most common key: synonyms are one concept.
-        return min(known) if known else self.unknown_idf
+        if known:
+            return min(known)
+        # A word the notice never uses: as telling as it is rare in the language.
+        rarity = self.analyzer.frequencies.weight(slot.surface)
+        if not self.analyzer.segmented:
+            # Unsegmented text is read in overlapping bigrams: each unknown
+            # character counts in two of them, so each bigram counts half.
+            rarity *= CJK_GRAM_SHARE
+        return self.unknown_idf * rarity
 
     def analyze(self, question: str) -> list[tuple[Slot, float]]:
         """The question's slots, typos mended, each with its similarity to what was typed."""
-        return self.corrected(self.analyzer.slots(question))
+        return [(slot, sim) for slot, sim, _ in self.read(question)]
+
+    def read(self, question: str) -> list[tuple[Slot, float, float]]:
+        """The question's slots with their similarity and emphasis (1 asked, less context)."""
+        return [
+            (slot, similarity, emphasis)
+            for sentence, emphasis in focus(question)
+            for slot, similarity in self.corrected(self.analyzer.slots(sentence))
+        ]
 
     def search(self, question: str, limit: int = 5) -> list[Match]:
-        return self.rank(self.analyze(question), limit)
+        return self.rank(self.read(question), limit)
 
-    def rank(self, slots: Sequence[tuple[Slot, float]], limit: int = 5) -> list[Match]:
-        """The best `limit` passages for analysed question slots."""
-        if not slots or not self.entries:
+    def rank(self, terms: Sequence[tuple[Slot, float, float]], limit: int = 5) -> list[Match]:
+        """The best `limit` passages for read question slots (slot, similarity, emphasis)."""
+        if not terms or not self.entries:
             return []
-        weights = [self.weight(slot) for slot, _ in slots]
+        slots = [(slot, similarity) for slot, similarity, _ in terms]
+        weights = [self.weight(slot) * emphasis for slot, _, emphasis in terms]
         total = sum(weights)
         size = len(self.entries)
         got = np.zeros(size)
@@ -241,7 +267,10 @@ class LocaleIndex:
                 focus_count[rows] += 1
         counts = self._concept_count[found]
         focus = np.divide(focus_count[found], counts, out=np.zeros(found.size), where=counts > 0)
-        query_phrasing = " ".join(sorted(k for slot, _ in slots for k in slot.all_keys))
+        # Phrasing compares what is asked, not the scene set around it.
+        query_phrasing = " ".join(
+            sorted(k for slot, _, emphasis in terms if emphasis >= 1.0 for k in slot.all_keys)
+        )
         phrasing = np.zeros(found.size)
         for i in np.flatnonzero(self._has_phrasings[found]).tolist():
             phrasing[i] = max(

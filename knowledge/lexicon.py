@@ -18,11 +18,13 @@ from typing import Any
 import Stemmer
 
 from knowledge.errors import KnowledgeError
+from knowledge.frequency import WordFrequencies, load_frequencies
 from knowledge.text import cjk_grams, fold, latin_words, words
 from knowledge.yamlfile import load_yaml
 
 CONCEPT_PREFIX = "~"
 INTENT_PREFIX = "?"
+UNCOVERED_PREFIX = "!"
 SMALL_TALK_KINDS = ("greeting", "thanks", "goodbye")
 
 
@@ -67,8 +69,18 @@ class Analyzer:
         *,
         segmented: bool = True,
         intents: dict[str, list[str]] | None = None,
+        ignore: Iterable[str] = (),
+        conjunctions: Iterable[str] = (),
+        uncovered: dict[str, list[str]] | None = None,
+        frequencies: WordFrequencies | None = None,
     ) -> None:
         self.language = language
+        self.frequencies = frequencies or WordFrequencies(language, {})
+        # Words that join two questions in one sentence ("and", "et", "und").
+        self.conjunctions = tuple(fold(str(c)) for c in conjunctions)
+        # Words that address the bot rather than ask ("Privacy Bot" left over
+        # from a Teams mention typed as plain text): dropped before reading.
+        self._ignore = _phrase_pattern(fold(str(i)) for i in ignore)
         self.source = Path(source)
         # Space-separated words; Japanese is matched on substrings and bigrams instead.
         self.segmented = segmented
@@ -94,6 +106,10 @@ class Analyzer:
         # ("which ...", "why ..."): they rank passages but do not make a question on topic.
         named = [(CONCEPT_PREFIX + c, terms) for c, terms in concepts.items()]
         named += [(INTENT_PREFIX + i, terms) for i, terms in (intents or {}).items()]
+        # Topics people ask about that the notice does not cover (retention,
+        # passwords, prices): named so that they weigh as the strong evidence
+        # they are, however common their words ("keep", "long", "price").
+        named += [(UNCOVERED_PREFIX + u, terms) for u, terms in (uncovered or {}).items()]
         for key, terms in named:
             for term in terms:
                 folded = fold(str(term))
@@ -153,6 +169,11 @@ class Analyzer:
         stemmer = data.get("stemmer")
         if stemmer is not None and not isinstance(stemmer, str):
             raise KnowledgeError(path, "'stemmer' must be a Snowball language name or null")
+        ignore = data.get("ignore") or []
+        conjunctions = data.get("conjunctions") or []
+        if not isinstance(ignore, list) or not isinstance(conjunctions, list):
+            raise KnowledgeError(path, "'ignore' and 'conjunctions' must be lists")
+        uncovered = _mapping_of_lists(path, data, "uncovered")
         segmented = data.get("segmented", True)
         if not isinstance(segmented, bool):
             raise KnowledgeError(path, "'segmented' must be true or false")
@@ -165,6 +186,10 @@ class Analyzer:
             path,
             segmented=segmented,
             intents=intents,
+            ignore=ignore,
+            conjunctions=conjunctions,
+            uncovered=uncovered,
+            frequencies=load_frequencies(language),
         )
 
     def stem(self, word: str) -> str:
@@ -180,6 +205,8 @@ class Analyzer:
 
     def slots(self, text: str) -> list[Slot]:
         folded = fold(text)
+        if self._ignore is not None:
+            folded = self._ignore.sub(" ", folded)
         return self._segmented_slots(folded) if self.segmented else self._unsegmented_slots(folded)
 
     def terms(self, text: str) -> frozenset[str]:
@@ -286,6 +313,23 @@ class Analyzer:
         if not self.segmented and (cjk_grams(folded) or latin_words(folded)):
             return None
         return max(found)[1]  # the last thing said sets the tone ("merci, au revoir")
+
+
+def is_uncovered(slot: Slot) -> bool:
+    """Whether the slot names a topic the notice does not cover (lexicon ``uncovered``)."""
+    return any(k.startswith(UNCOVERED_PREFIX) for k in slot.keys)
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for whole-word phrases (Latin) or substrings (Japanese), longest first."""
+    ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
+    if not ordered:
+        return None
+    alternatives = "|".join(
+        rf"(?<![^\W_]){re.escape(p)}(?![^\W_])" if p[:1].isascii() else re.escape(p)
+        for p in ordered
+    )
+    return re.compile(alternatives)
 
 
 def _mapping_of_lists(path: Path, data: dict[str, Any], field: str) -> dict[str, list[str]]:

@@ -40,6 +40,13 @@ def test_a_bad_setting_stops_start_up_with_its_name() -> None:
     assert "PORT must be a whole number" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_unknown_default_locale_stops_start_up() -> None:
+    result = run_app({"DEFAULT_LOCALE": "pt-BR"})
+    assert result.returncode == 1
+    assert "DEFAULT_LOCALE: no notice in 'pt-BR'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_python_app_py_serves_healthz() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -140,3 +140,19 @@ def test_a_notice_in_a_language_without_a_lexicon_still_answers(tmp_path: Path) 
     outcome = kb.ask("endereço IP", "pt-BR")
     assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
     assert outcome.best.text == "A operadora recebe o seu endereço IP."
+
+
+@pytest.mark.parametrize(
+    ("default", "expected"),
+    [("en-US", "en-US"), ("fr-BE", "fr-FR"), ("ja", "ja-JP"), ("de_AT", "de-DE")],
+)
+def test_a_regional_default_locale_stands_for_its_language(
+    kb: KnowledgeBase, default: str, expected: str
+) -> None:
+    assert kb.require_locale(default) == expected
+
+
+@pytest.mark.parametrize("default", ["pt-BR", "xx", "english"])
+def test_an_unknown_default_locale_is_an_error(kb: KnowledgeBase, default: str) -> None:
+    with pytest.raises(KnowledgeError, match="DEFAULT_LOCALE"):
+        kb.require_locale(default)

@@ -47,9 +47,39 @@ def test_eval_prints_a_per_locale_table(tmp_path: Path, capsys: pytest.CaptureFi
     )
     assert main(["eval", str(questions), "--show-failures"]) == 0
     out = capsys.readouterr().out
-    assert "| fr-FR | 2 | 0.50 | 0.00 | 0.50 | 1 | 1.00 |" in out
-    assert "| en-US | 1 | 1.00 | 0.00 | 0.00 | 0 | - |" in out
+    assert "| fr-FR | 2 | 0.50 | 0.00 | 0.50 | 1 | 1.00 | 0.67 |" in out
+    assert "| en-US | 1 | 1.00 | 0.00 | 0.00 | 0 | - | 1.00 |" in out
     assert "[fr-FR] 'IP': answer fr-FR:l2.2, expected fr-FR:p1" in out
+    assert "| kind |" not in out  # no kinds given: no per-kind table
+
+
+def test_eval_prints_a_per_kind_table_and_reads_no_locale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        'fr-BE:\n  - ["ma localisation", l2.3, keyword]\n  - ["Bonjour", ~, smalltalk]\n'
+        'none:\n  - ["where does my location go when I call 911", "en-US:l2.3", no-locale]\n'
+        '  - ["IP", "en-US:p1", keyword]\n',
+        encoding="utf-8",
+    )
+    assert main(["eval", str(questions), "--show-failures"]) == 0
+    out = capsys.readouterr().out
+    assert "| fr-BE | 1 | 1.00 | 0.00 | 0.00 | 1 | 1.00 | 1.00 |" in out
+    assert "| none | 2 | 0.50 |" in out
+    assert "| keyword | 2 | 0.50 |" in out
+    assert "| no-locale | 1 | 1.00 |" in out
+    assert "| smalltalk | 0 | - | - | - | 1 | 1.00 | 1.00 |" in out
+    assert "[none keyword] 'IP': answer en-US:l2.2, expected en-US:p1" in out
+
+
+def test_eval_rejects_an_entry_of_the_wrong_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text('fr-FR:\n  - ["a", l2.3, kind, extra]\n', encoding="utf-8")
+    assert main(["eval", str(questions)]) == 1
+    assert "expected [question, expected(, kind)]" in capsys.readouterr().err
 
 
 def test_the_shipped_evaluation_sets_load() -> None:

@@ -61,6 +61,21 @@ async def test_a_question_gets_the_passage_verbatim_with_title_and_link(
     }
 
 
+async def test_two_questions_in_one_message_get_both_passages(
+    adapter: TestAdapter, kb: KnowledgeBase
+) -> None:
+    [reply] = await turn(
+        adapter,
+        text="Is my phone number shared with the carrier? And can they download it?",
+        locale="en-US",
+    )
+    number = kb.passage("en-US/operator-connect-privacy#l2.1")
+    export = kb.passage("en-US/operator-connect-privacy#p2")
+    assert number is not None and export is not None
+    assert number.text in reply.text and export.text in reply.text
+    assert LINK in reply.text
+
+
 async def test_a_question_not_covered_gets_a_short_reply_with_link_and_examples(
     adapter: TestAdapter,
 ) -> None:

@@ -20,6 +20,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.render import card_actions
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -95,13 +97,13 @@ async def test_sigterm_lets_in_flight_requests_finish_and_refuses_new_ones(serve
 
 @pytest.fixture
 def gunicorn_two_workers() -> Iterator[int]:
+    """The production command: ``WORKERS=2 python app.py`` (gunicorn's aiohttp workers)."""
     port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "bot.web:create_app()",
-        "--worker-class", "aiohttp.GunicornWebWorker", "--workers", "2",
-        "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WORKERS": "2"}
+    env["SHUTDOWN_TIMEOUT_SECONDS"] = "5"
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
+    )
     try:
         wait_listening(port, process)
         yield port
@@ -157,9 +159,7 @@ def test_two_gunicorn_workers_answer_alike_and_follow_ups_cross_workers(
         assert replies[0]["text"] == replies[1]["text"]  # the same answer whichever worker serves
         # A button of the card the first worker sent, clicked on the second worker.
         card = replies[0]["attachments"][0]["content"]
-        buttons = [
-            a["data"] for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]
-        ]
+        buttons = [a["data"] for a in card_actions(card)]
         [follow_up] = [b for b in buttons if b.get("id", "").endswith("#l2.3")]
         reply = ask(second, message("", value=follow_up))
         assert "emergency calling location information." in reply["text"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from bot import replies
-from bot.render import adaptive_card, markdown, render
+from bot.render import adaptive_card, card_actions, markdown, render
 from bot.strings import Catalog
 from knowledge import KnowledgeBase
 
@@ -29,6 +30,7 @@ TEXTBLOCK_ENUMS = {
     "spacing": {"None", "Small", "Default", "Medium", "Large", "ExtraLarge", "Padding"},
 }
 TEAMS_MAX_ROOT_ACTIONS = 6
+LINK = "https://go.microsoft.com/fwlink/?LinkId=521839"
 
 
 def problems_in(card: dict[str, Any], version: float = 1.5) -> list[str]:
@@ -55,10 +57,12 @@ def problems_in(card: dict[str, Any], version: float = 1.5) -> list[str]:
             for field, allowed in TEXTBLOCK_ENUMS.items():
                 if field in e and e[field] not in allowed:
                     found.append(f"TextBlock {field}={e[field]}")
-        for child in e.get("items", []):
+        for child in [*e.get("items", []), *e.get("columns", [])]:
             element(child)
         for a in e.get("actions", []):
             action(a)
+        if "selectAction" in e:
+            action(e["selectAction"])
 
     for e in card.get("body", []):
         element(e)
@@ -123,26 +127,40 @@ def test_an_answer_card_has_title_passage_link_follow_ups_and_feedback(kb: Knowl
     strings = catalog.for_locale("it-IT")
     passage = kb.passage("it-IT/operator-connect-privacy#l2.3")
     assert passage is not None
-    card = adaptive_card(
-        replies.compose_answer(kb, strings, passage), "emulator", feedback=("+", "-")
-    )
+    reply = replies.compose_answer(kb, strings, passage)
+    card = adaptive_card(replace(reply, link_label="+ privacy"), "emulator", feedback=("+", "-"))
     blocks = [e["text"] for e in card["body"] if e["type"] == "TextBlock"]
     assert (
         blocks[0] == "Trasferimenti di dati tra corrieri e Microsoft per Connessione con operatore"
     )
     assert blocks[1] == f"{passage.context}\n\n- {passage.text}"
-    [action_set] = [e for e in card["body"] if e["type"] == "ActionSet"]
-    follow_ups = [a["data"] for a in action_set["actions"]]
+    assert blocks[2] == f"[+ privacy]({LINK})"
+    actions = card_actions(card)
+    assert all(a["type"] == "Action.Submit" for a in actions)
+    follow_ups = [a["data"] for a in actions if a["data"]["action"] != "feedback"]
     assert [f.get("id") for f in follow_ups][:2] == [
         "it-IT/operator-connect-privacy#l2.1",
         "it-IT/operator-connect-privacy#l2.2",
     ]
     assert follow_ups[-1]["action"] == "notice"
-    assert [a["type"] for a in card["actions"]] == [
-        "Action.OpenUrl",
-        "Action.Submit",
-        "Action.Submit",
-    ]
+    votes = [a for a in actions if a["data"]["action"] == "feedback"]
+    assert [(v["title"], v["data"]["vote"]) for v in votes] == [("+", "up"), ("-", "down")]
+
+
+def test_choices_are_full_width_rows_of_wrapping_text(kb: KnowledgeBase) -> None:
+    """Teams cuts button labels in a row; a choice is a row whose text wraps."""
+    catalog = Catalog.load()
+    for reply in all_replies(kb, catalog):
+        card = adaptive_card(reply, "msteams", feedback=("+", "-"))
+        assert "actions" not in card
+        rows = [e for e in card["body"] if "selectAction" in e]
+        assert [r["selectAction"]["title"] for r in rows] == [c.label for c in reply.choices]
+        for row in rows:
+            assert row["type"] == "Container"
+            [label] = row["items"]
+            assert label["type"] == "TextBlock" and label["wrap"] is True
+            assert label["text"] == row["selectAction"]["title"]
+        assert not [e for e in card["body"] if e["type"] == "ActionSet"]
 
 
 def test_other_channels_get_markdown_and_suggested_actions(kb: KnowledgeBase) -> None:

@@ -49,8 +49,34 @@ def test_bot_framework_names() -> None:
         ({"MicrosoftAppType": "Other"}, "MicrosoftAppType must be one of"),
         ({"MicrosoftAppId": "x", "MicrosoftAppType": "SingleTenant"}, "needs MicrosoftAppTenantId"),
         ({"LOG_QUESTIONS": "maybe"}, "LOG_QUESTIONS must be true or false"),
+        ({"WORKERS": "0"}, "WORKERS must be between 1 and 64"),
+        ({"WORKERS": "two"}, "WORKERS must be a whole number"),
+        ({"REDIS_URL": "cache.example.com:6379"}, r"REDIS_URL must start with redis://"),
+        ({"REDIS_URL": "http://cache.example.com"}, r"REDIS_URL .*\(http://\)"),
+        ({"REDIS_URL": "redis://:pw@cache.example.com:63x9"}, "REDIS_URL has a port"),
+        ({"REDIS_URL": "redis://"}, "REDIS_URL names no host"),
+        ({"REDIS_URL": "unix://"}, "REDIS_URL names no socket path"),
     ],
 )
 def test_bad_values_are_named(environ: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(environ)
+
+
+def test_scaling_settings() -> None:
+    assert (Settings.from_env({}).workers, Settings.from_env({}).redis_url) == (1, "")
+    settings = Settings.from_env(
+        {
+            "WORKERS": "4",
+            "REDIS_URL": "rediss://:secret@cache.example.com:6380/0",
+            "PROMETHEUS_MULTIPROC_DIR": "/tmp/bot-metrics",
+        }
+    )
+    assert settings.workers == 4 and settings.redis_url.startswith("rediss://")
+    assert settings.metrics_dir == Path("/tmp/bot-metrics")
+
+
+def test_a_bad_redis_url_is_named_without_its_password() -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({"REDIS_URL": "http://:hunter2@cache.example.com"})
+    assert "hunter2" not in str(error.value)

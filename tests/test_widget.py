@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -11,8 +13,9 @@ import pytest
 from aiohttp import web
 
 from bot.settings import Settings, SettingsError
+from bot.strings import STRINGS_DIR, Catalog
 from bot.web import create_app
-from bot.widget import STATIC, RateLimiter
+from bot.widget import STATIC, widget_strings
 from knowledge import KnowledgeBase
 
 MAX_WIDGET_BYTES = 30 * 1024
@@ -144,15 +147,49 @@ async def test_rate_limit_answers_429_with_retry_after(
     assert statuses[2][1]["Retry-After"] == "10"
 
 
-def test_rate_limiter_refills_and_forgets_old_clients() -> None:
-    limiter = RateLimiter(per_minute=60, burst=2, max_clients=2)
-    assert [limiter.wait("a", now=0.0) for _ in range(3)] == [0.0, 0.0, 1.0]
-    assert limiter.wait("a", now=1.0) == 0.0  # one token back after a second
-    limiter.wait("b", now=1.0)
-    limiter.wait("c", now=1.0)
-    assert limiter.wait("a", now=1.0) == 0.0  # "a" was forgotten: a full bucket again
-
-
 def test_widget_origins_setting_is_checked() -> None:
     with pytest.raises(SettingsError, match="WIDGET_ORIGINS"):
         Settings.from_env({"WIDGET_ORIGINS": "intranet.example.com/path"})
+
+
+async def test_the_widget_strings_come_from_the_catalogue(bot_url: str) -> None:
+    status, headers, body = await call(
+        bot_url, "/widget-strings.json", headers={"Origin": "https://intranet.example.com"}
+    )
+    assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8"
+    assert headers["Access-Control-Allow-Origin"] == "*" and "ETag" in headers
+    data = json.loads(body)
+    catalog = Catalog.load()
+    assert [entry["locale"] for entry in data["locales"]] == sorted(catalog.by_language)
+    assert {"locale": "fr", "name": "Français"} in data["locales"]
+    assert data["strings"]["fr"] == catalog.by_language["fr"].widget
+    assert data["defaultLocale"] == "en"
+
+
+def test_a_new_language_needs_only_a_strings_file(tmp_path: Path) -> None:
+    for language in ("en", "fr"):
+        shutil.copy(STRINGS_DIR / f"{language}.json", tmp_path)
+    portuguese = json.loads((STRINGS_DIR / "es.json").read_text(encoding="utf-8"))
+    portuguese["widget"] = {**portuguese["widget"], "language_name": "Português"}
+    portuguese["widget"]["send"] = "Enviar pergunta"
+    (tmp_path / "pt.json").write_text(json.dumps(portuguese), encoding="utf-8")
+    data = json.loads(widget_strings(Catalog.load(tmp_path)))
+    assert {"locale": "pt", "name": "Português"} in data["locales"]
+    assert data["strings"]["pt"]["send"] == "Enviar pergunta"
+
+
+def test_a_strings_file_missing_a_widget_string_is_refused(tmp_path: Path) -> None:
+    shutil.copy(STRINGS_DIR / "en.json", tmp_path)
+    broken = json.loads((STRINGS_DIR / "fr.json").read_text(encoding="utf-8"))
+    del broken["widget"]["busy"]
+    (tmp_path / "fr.json").write_text(json.dumps(broken), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"fr\.json: widget strings differ: \['busy'\]"):
+        Catalog.load(tmp_path)
+
+
+def test_the_widget_script_holds_no_words_of_its_own() -> None:
+    """Its words are in bot/strings: none of them is written in widget.js."""
+    script = (STATIC / "widget.js").read_text(encoding="utf-8")
+    for strings in Catalog.load().by_language.values():
+        for key, text in strings.widget.items():
+            assert text not in script, (strings.language, key)

@@ -3,24 +3,12 @@ real server on 127.0.0.1. Never downloads a browser (no ``playwright install``).
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from browsers import OUTPUT, PHONE_WIDTH, node_file, overflows
+from playwright.async_api import Browser, Page
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-OUTPUT = Path(__file__).resolve().parent / "output"
 LINK = "https://go.microsoft.com/fwlink/?LinkId=521839"
 TITLE_FR = "Transferts de données entre opérateurs et microsoft pour les opérateurs Connecter"
 # Collect CSP violations from the first script on; init scripts run outside the page's CSP.
@@ -29,23 +17,6 @@ WATCH_CSP = (
     "document.addEventListener('securitypolicyviolation',"
     " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
 )
-
-try:
-    from playwright.async_api import Browser, Page, async_playwright
-except ImportError:  # pragma: no cover - make test installs it
-    async_playwright = None
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if async_playwright is None:
-        pytest.skip("playwright is not installed; `make test` installs it")
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        await browser.close()
 
 
 async def open_page(browser: Browser, url: str, width: int = 1000, height: int = 760) -> Page:
@@ -183,7 +154,7 @@ async def test_an_unreachable_bot_is_said_in_the_users_language_and_the_question
 
 async def test_the_language_menu_switches(page: Page) -> None:
     await page.click(".cpw-launcher")
-    await page.select_option("#cpw-language", "de-DE")
+    await page.select_option("#cpw-language", "de")
     assert (
         await page.get_attribute(".cpw-input", "placeholder") == "Ihre Frage zu Ihren Telefondaten…"
     )
@@ -211,3 +182,92 @@ async def test_usable_at_360_px(browser: Browser, bot_url: str) -> None:
     assert "ubicación de llamadas de emergencia" in await answer.inner_text()
     send = await page.locator(".cpw-send").bounding_box()
     assert send is not None and send["x"] + send["width"] <= 360
+
+
+async def test_the_conversation_goes_on_across_pages_in_the_same_tab(
+    page: Page, bot_url: str
+) -> None:
+    conversations: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            conversations.append(request.post_data_json["conversation"]["id"])
+            if request.url.endswith("/api/widget/messages")
+            else None
+        ),
+    )
+    await page.click(".cpw-launcher")
+    await ask(page, "Est-ce que mon adresse IP est transmise ?")
+
+    await page.goto(f"{bot_url}/?locale=fr-FR")  # another page of the site
+    await page.wait_for_selector(".cpw-launcher")
+    assert await page.locator(".cpw-panel").is_visible()  # still open
+    assert await shown_text(page.locator(".cpw-user").first) == (
+        "Est-ce que mon adresse IP est transmise ?"
+    )
+    answer = page.locator(".cpw-bot").first
+    assert TITLE_FR in await answer.inner_text()
+    # Its buttons still work, in the same conversation.
+    await answer.get_by_role("button", name="Afficher toute la notice").click()
+    whole = await next_bot_message(page, 1)
+    assert "Operator Connect" in await whole.inner_text() or TITLE_FR in await whole.inner_text()
+    assert len(conversations) == 2 and conversations[0] == conversations[1]
+
+    # Another tab starts its own conversation.
+    other = await page.context.new_page()
+    await other.goto(f"{bot_url}/?locale=fr-FR")
+    await other.wait_for_selector(".cpw-launcher")
+    assert await other.locator(".cpw-msg").count() == 0
+    assert await other.locator(".cpw-panel").is_hidden()
+
+
+async def widget_with_an_answer_and_a_did_you_mean(
+    browser: Browser, bot_url: str, width: int, height: int, **options: Any
+) -> Page:
+    context = await browser.new_context(
+        viewport={"width": width, "height": height}, locale="fr-FR", **options
+    )
+    page = await context.new_page()
+    await page.goto(f"{bot_url}/?locale=fr-FR")
+    await page.wait_for_selector(".cpw-launcher")
+    await page.click(".cpw-launcher")
+    await ask(page, "Est-ce que mon adresse IP est transmise ?")
+    choices = await ask(page, "Comment transférer un appel dans Teams ?")
+    assert "Vouliez-vous dire" in await choices.inner_text()
+    return page
+
+
+async def test_no_accessibility_violations_with_an_answer_and_a_did_you_mean(
+    browser: Browser, bot_url: str
+) -> None:
+    # axe-core is injected as a script: the demo page's CSP would block it.
+    page = await widget_with_an_answer_and_a_did_you_mean(
+        browser, bot_url, 1000, 760, bypass_csp=True
+    )
+    await page.add_script_tag(path=node_file("axe-core/axe.min.js"))
+    violations = await page.evaluate(
+        """async () => (await axe.run(document)).violations.map(
+             v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+    assert violations == []
+    OUTPUT.mkdir(exist_ok=True)
+    await page.screenshot(path=str(OUTPUT / "widget-did-you-mean.png"))
+
+
+async def test_choice_buttons_read_whole_at_360_px(browser: Browser, bot_url: str) -> None:
+    page = await widget_with_an_answer_and_a_did_you_mean(browser, bot_url, PHONE_WIDTH, 640)
+    panel = page.locator(".cpw-panel")
+    buttons = page.locator(".cpw-log button")
+    assert await buttons.count() >= 8  # follow-ups, votes, the did-you-mean choices
+    assert await overflows(panel) == []
+    for index in range(await buttons.count()):
+        box = await buttons.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
+    await page.screenshot(path=str(OUTPUT / "widget-360.png"))
+    # The probe sees labels that would be cut.
+    await page.evaluate(
+        """() => document.querySelectorAll('.cpw-log button').forEach(b => Object.assign(
+             b.style, {whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis',
+                       maxWidth: '120px'}))"""
+    )
+    assert any("cut on the right" in p for p in await overflows(panel))

@@ -4,7 +4,10 @@
  *
  * Options (data attributes): data-locale, data-position ("right" or "left"),
  * data-accent (a CSS colour), data-title. It posts Bot Framework message
- * activities to BOT-HOST/api/widget/messages and shows the replies.
+ * activities to BOT-HOST/api/widget/messages and shows the replies. Its words
+ * (and the languages it offers) come from BOT-HOST/widget-strings.json, the bot's
+ * string catalogue. The conversation is kept for the tab (sessionStorage), so it
+ * goes on across the site's pages.
  * No framework, no eval, no inline script or style: it works under a strict
  * Content-Security-Policy. Text from the bot and the user is always inserted
  * as text (createTextNode / textContent), never as HTML.
@@ -16,58 +19,50 @@
   if (!script || window.__carrierPrivacyWidget) { return; }
   window.__carrierPrivacyWidget = true;
 
-  var LOCALES = ["en-US", "fr-FR", "it-IT", "de-DE", "es-ES", "ja-JP"];
-  var NAMES = { "en-US": "English", "fr-FR": "Français", "it-IT": "Italiano", "de-DE": "Deutsch", "es-ES": "Español", "ja-JP": "日本語" };
-  var STRINGS = {
-    en: { title: "Phone data & privacy", open: "Open the privacy help chat", close: "Close", placeholder: "Ask about your phone data…",
-      send: "Send", language: "Language", question: "Your question", you: "You said:", bot: "Answer:",
-      offline: "The assistant cannot be reached. Check your connection and try again; your question is still in the box.",
-      failed: "The assistant could not answer (error {status}). Please try again; your question is still in the box.",
-      busy: "Too many questions at once. Please wait {seconds} s and try again." },
-    fr: { title: "Données téléphoniques", open: "Ouvrir l'aide sur la confidentialité", close: "Fermer", placeholder: "Posez votre question…",
-      send: "Envoyer", language: "Langue", question: "Votre question", you: "Vous :", bot: "Réponse :",
-      offline: "L'assistant est injoignable. Vérifiez votre connexion et réessayez ; votre question est toujours dans la zone de saisie.",
-      failed: "L'assistant n'a pas pu répondre (erreur {status}). Réessayez ; votre question est toujours dans la zone de saisie.",
-      busy: "Trop de questions à la fois. Patientez {seconds} s puis réessayez." },
-    it: { title: "Dati telefonici e privacy", open: "Apri la chat di aiuto sulla privacy", close: "Chiudi", placeholder: "Fai una domanda…",
-      send: "Invia", language: "Lingua", question: "La tua domanda", you: "Tu:", bot: "Risposta:",
-      offline: "L'assistente non è raggiungibile. Controlla la connessione e riprova; la domanda è ancora nella casella.",
-      failed: "L'assistente non ha potuto rispondere (errore {status}). Riprova; la domanda è ancora nella casella.",
-      busy: "Troppe domande insieme. Attendi {seconds} s e riprova." },
-    de: { title: "Telefondaten & Datenschutz", open: "Datenschutz-Hilfe öffnen", close: "Schließen", placeholder: "Ihre Frage zu Ihren Telefondaten…",
-      send: "Senden", language: "Sprache", question: "Ihre Frage", you: "Sie:", bot: "Antwort:",
-      offline: "Der Assistent ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut; Ihre Frage steht noch im Feld.",
-      failed: "Der Assistent konnte nicht antworten (Fehler {status}). Bitte erneut versuchen; Ihre Frage steht noch im Feld.",
-      busy: "Zu viele Fragen auf einmal. Bitte {seconds} s warten und erneut versuchen." },
-    es: { title: "Datos telefónicos y privacidad", open: "Abrir la ayuda sobre privacidad", close: "Cerrar", placeholder: "Pregunta sobre tus datos…",
-      send: "Enviar", language: "Idioma", question: "Tu pregunta", you: "Tú:", bot: "Respuesta:",
-      offline: "No se puede contactar con el asistente. Comprueba la conexión y vuelve a intentarlo; tu pregunta sigue en el cuadro.",
-      failed: "El asistente no pudo responder (error {status}). Vuelve a intentarlo; tu pregunta sigue en el cuadro.",
-      busy: "Demasiadas preguntas a la vez. Espera {seconds} s y vuelve a intentarlo." },
-    ja: { title: "電話データとプライバシー", open: "プライバシーのヘルプを開く", close: "閉じる", placeholder: "電話データについて質問…",
-      send: "送信", language: "言語", question: "質問", you: "あなた:", bot: "回答:",
-      offline: "アシスタントに接続できません。接続を確認してもう一度お試しください。質問は入力欄に残っています。",
-      failed: "アシスタントが応答できませんでした (エラー {status})。もう一度お試しください。質問は入力欄に残っています。",
-      busy: "質問が多すぎます。{seconds} 秒待ってからもう一度お試しください。" }
+  var origin = new URL(script.src, document.baseURI).origin;
+  var endpoint = origin + "/api/widget/messages";
+  var stringsUrl = origin + "/widget-strings.json";
+  var customTitle = script.dataset.title || "";
+  // { defaultLocale, locales: [{ locale, name }], strings: { language: { key: text } } }
+  var catalog = null;
+  var locale = "en-US";
+
+  // Kept for the tab across the site's pages; never in localStorage (it would
+  // outlive the visit) and never sent anywhere.
+  var STORE_KEY = "cpw:" + origin;
+  var MAX_KEPT = 40; // messages carried to the next page; older ones are dropped
+  var state = loadState() || {
+    conversation: "w-" + Math.random().toString(36).slice(2) + Date.now().toString(36),
+    user: "u-" + Math.random().toString(36).slice(2),
+    locale: null, // the language picked in the menu, if any
+    open: false,
+    log: [] // { user: "text" } or { bot: activity }
   };
+
+  function loadState() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
+      return saved && typeof saved.conversation === "string" && Array.isArray(saved.log) ? saved : null;
+    } catch (e) { return null; }
+  }
+
+  function saveState() {
+    state.log = state.log.slice(-MAX_KEPT);
+    try { window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state)); } catch (e) { /* storage off or full */ }
+  }
 
   function pickLocale(wanted) {
     var tag = String(wanted || "").replace("_", "-").toLowerCase();
+    var codes = catalog.locales.map(function (entry) { return entry.locale; });
     var i;
-    for (i = 0; i < LOCALES.length; i++) { if (LOCALES[i].toLowerCase() === tag) { return LOCALES[i]; } }
-    for (i = 0; i < LOCALES.length; i++) { if (LOCALES[i].slice(0, 2) === tag.slice(0, 2)) { return LOCALES[i]; } }
+    for (i = 0; i < codes.length; i++) { if (codes[i].toLowerCase() === tag) { return codes[i]; } }
+    for (i = 0; i < codes.length; i++) { if (codes[i].slice(0, 2).toLowerCase() === tag.slice(0, 2)) { return codes[i]; } }
     return null;
   }
 
-  var origin = new URL(script.src, document.baseURI).origin;
-  var endpoint = origin + "/api/widget/messages";
-  var locale = pickLocale(script.dataset.locale) || pickLocale(navigator.language) || "en-US";
-  var customTitle = script.dataset.title || "";
-  var conversation = "w-" + Math.random().toString(36).slice(2) + Date.now().toString(36);
-  var user = "u-" + Math.random().toString(36).slice(2);
-
   function t(key, values) {
-    var text = (STRINGS[locale.slice(0, 2)] || STRINGS.en)[key];
+    var strings = catalog.strings[locale.split("-")[0]] || catalog.strings[catalog.defaultLocale.split("-")[0]];
+    var text = strings[key];
     Object.keys(values || {}).forEach(function (name) { text = text.replace("{" + name + "}", String(values[name])); });
     return text;
   }
@@ -161,12 +156,6 @@
   languageLabel.htmlFor = "cpw-language";
   var language = el("select");
   language.id = "cpw-language";
-  LOCALES.forEach(function (code) {
-    var option = el("option", "", NAMES[code]);
-    option.value = code;
-    option.lang = code;
-    language.appendChild(option);
-  });
   var close = el("button", "cpw-close", "✕");
   close.type = "button";
   var log = el("div", "cpw-log");
@@ -208,9 +197,12 @@
     panel.lang = locale;
   }
 
-  function setOpen(open) {
+  function setOpen(open, moveFocus) {
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", open ? "true" : "false");
+    state.open = open;
+    saveState();
+    if (moveFocus === false) { return; }
     if (open) { input.focus(); } else { launcher.focus(); }
   }
 
@@ -226,42 +218,69 @@
     return item;
   }
 
+  function showUser(text) {
+    say("user", function (item) { item.appendChild(document.createTextNode(text)); });
+  }
+
   function showError(message) {
     say("bot cpw-error", function (item) { item.appendChild(document.createTextNode(message)); });
   }
 
-  function actionButton(action) {
+  function actionButton(action, label) {
+    var text = label || action.title;
     if (action.type === "Action.OpenUrl") {
-      return link(action.title, action.url);
+      return link(text, action.url);
     }
-    var button = el("button", "", action.title);
+    var button = el("button", "", text);
     button.type = "button";
     button.addEventListener("click", function () {
       var data = {};
       Object.keys(action.data || {}).forEach(function (key) { if (key !== "msteams") { data[key] = action.data[key]; } });
-      ask(action.title, data);
+      ask(text, data);
     });
     return button;
   }
 
-  function renderCard(item, card) {
-    (card.body || []).forEach(function (element) {
+  // The text an element shows (a choice row's label).
+  function textOf(element) {
+    if (element.type === "TextBlock") { return element.text || ""; }
+    return (element.items || element.columns || []).map(textOf).join(" ").trim();
+  }
+
+  // Adaptive Card elements the bot sends: TextBlocks, rows and columns that act
+  // on a click (selectAction), their containers, and action sets.
+  function renderElements(parent, elements) {
+    var row = null;
+    (elements || []).forEach(function (element) {
+      if (element.selectAction) {
+        // Consecutive choices share one list of buttons.
+        if (!row) { row = el("div", "cpw-actions"); parent.appendChild(row); }
+        row.appendChild(actionButton(element.selectAction, textOf(element)));
+        return;
+      }
+      row = null;
       if (element.type === "TextBlock") {
-        blocks(item, element.text, element.weight === "Bolder" ? "cpw-source" : element.isSubtle ? "cpw-subtle" : "");
+        blocks(parent, element.text, element.weight === "Bolder" ? "cpw-source" : element.isSubtle ? "cpw-subtle" : "");
       } else if (element.type === "ActionSet") {
-        var row = el("div", "cpw-actions");
-        (element.actions || []).forEach(function (action) { row.appendChild(actionButton(action)); });
-        item.appendChild(row);
+        var actions = el("div", "cpw-actions");
+        (element.actions || []).forEach(function (action) { actions.appendChild(actionButton(action)); });
+        parent.appendChild(actions);
+      } else if (element.type === "Container" || element.type === "Column") {
+        renderElements(parent, element.items);
+      } else if (element.type === "ColumnSet") {
+        renderElements(parent, element.columns);
       }
     });
-    if (card.actions && card.actions.length) {
-      var actions = el("div", "cpw-actions");
-      card.actions.forEach(function (action) { actions.appendChild(actionButton(action)); });
-      item.appendChild(actions);
-    }
+  }
+
+  function renderCard(item, card) {
+    renderElements(item, card.body);
+    if (card.actions && card.actions.length) { renderElements(item, [{ type: "ActionSet", actions: card.actions }]); }
   }
 
   function renderActivity(activity) {
+    state.log.push({ bot: { text: activity.text, attachments: activity.attachments } });
+    saveState();
     say("bot", function (item) {
       var cards = (activity.attachments || []).filter(function (a) {
         return a.contentType === "application/vnd.microsoft.card.adaptive" && a.content;
@@ -276,13 +295,15 @@
   function ask(shown, value) {
     if (busy) { return; }
     var typed = value ? null : shown;
-    say("user", function (item) { item.appendChild(document.createTextNode(shown)); });
+    showUser(shown);
+    state.log.push({ user: shown });
+    saveState();
     var body = {
       type: "message",
       channelId: "webchat",
       locale: locale,
-      from: { id: user, role: "user" },
-      conversation: { id: conversation },
+      from: { id: state.user, role: "user" },
+      conversation: { id: state.conversation },
       text: value ? "" : shown
     };
     if (value) { body.value = value; }
@@ -319,6 +340,8 @@
   });
   language.addEventListener("change", function () {
     locale = pickLocale(language.value) || locale;
+    state.locale = locale;
+    saveState();
     applyStrings();
   });
   form.addEventListener("submit", function (event) {
@@ -334,9 +357,42 @@
     css.rel = "stylesheet";
     css.href = origin + "/widget.css";
     document.head.appendChild(css);
+    catalog.locales.forEach(function (entry) {
+      var option = el("option", "", entry.name);
+      option.value = entry.locale;
+      option.lang = entry.locale;
+      language.appendChild(option);
+    });
+    locale = pickLocale(state.locale) || pickLocale(script.dataset.locale) || pickLocale(navigator.language) ||
+      catalog.defaultLocale;
     applyStrings();
     document.body.appendChild(root);
+    // The conversation so far, as it was on the previous page.
+    var kept = state.log;
+    state.log = [];
+    kept.forEach(function (entry) {
+      if (typeof entry.user === "string") { showUser(entry.user); state.log.push(entry); }
+      else if (entry.bot) { renderActivity(entry.bot); }
+    });
+    saveState();
+    if (state.open) { setOpen(true, false); }
   }
 
-  if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+  function start() {
+    fetch(stringsUrl, { credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("strings: " + response.status); }
+        return response.json();
+      })
+      .then(function (loaded) {
+        catalog = loaded;
+        if (document.body) { mount(); } else { document.addEventListener("DOMContentLoaded", mount); }
+      })
+      .catch(function (error) {
+        // Without its words the widget cannot speak: it stays away.
+        if (window.console) { window.console.warn("carrier-privacy widget not shown:", error.message); }
+      });
+  }
+
+  start();
 })();
