@@ -58,8 +58,13 @@ def fields(model: type[Any]) -> tuple[Field, ...]:
 
 
 @cache
-def known_keys(model: type[Any]) -> frozenset[str]:
-    return frozenset(f.key for f in fields(model))  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
+def by_key(model: type[Any]) -> dict[str, Field]:
+    return {f.key: f for f in fields(model)}  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
+
+
+@cache
+def by_attribute(model: type[Any]) -> dict[str, Field]:
+    return {f.attribute: f for f in fields(model)}  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
 
 
 # ---------------------------------------------------------------- JSON -> model
@@ -106,11 +111,17 @@ def model_from_json(model: type[Any], data: Any, where: str = "activity") -> Any
     if not isinstance(data, dict):
         raise WireError(f"{where} must be an object, not {type(data).__name__}")
     instance = model()
-    for field in fields(model):  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
-        value = data.get(field.key)
+    declared = by_key(model)  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
+    extra: dict[str, Any] = {}
+    # The keys present (a dozen), not every declared attribute (Activity has 40).
+    for key, value in data.items():
+        field = declared.get(key)
+        if field is None:
+            # msrest keeps the keys a model does not declare (Entity: mentioned, locale...).
+            extra[key] = value
+            continue
         if value is None:
             continue
-        key = field.key
         if field.kind == "model":
             assert field.model is not None
             value = model_from_json(field.model, value, key)
@@ -125,10 +136,8 @@ def model_from_json(model: type[Any], data: Any, where: str = "activity") -> Any
         else:
             value = _basic_in(field.kind, value, key)
         setattr(instance, field.attribute, value)
-    # msrest keeps the keys a model does not declare (Entity: mentioned, locale...).
-    extra = data.keys() - known_keys(model)  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
     if extra:
-        instance.additional_properties = {k: data[k] for k in extra}
+        instance.additional_properties = extra
     return instance
 
 
@@ -181,9 +190,11 @@ def _item_out(field: Field, value: Any) -> Any:
 def model_to_json(instance: Model) -> dict[str, Any]:
     """``instance.serialize()``: the declared attributes that are set, by JSON key."""
     data: dict[str, Any] = {}
-    for field in fields(type(instance)):  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
-        value = getattr(instance, field.attribute, None)
-        if value is None:
+    declared = by_attribute(type(instance))  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
+    # The attributes that are set (a dozen), not every declared one.
+    for attribute, value in vars(instance).items():
+        field = declared.get(attribute)
+        if field is None or value is None:
             continue
         if field.kind == "model":
             data[field.key] = model_to_json(value) if isinstance(value, Model) else value
