@@ -6,6 +6,7 @@ attempts are recorded instead of slept, so nothing here depends on time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from typing import Any
@@ -198,3 +199,29 @@ async def test_a_token_exchange_invoke_is_501_without_a_traceback(
     status, _ = await post(bot_url, body)
     assert status == 501
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_replies_stuck_on_a_silent_channel_hold_up_no_other_request(
+    serve: Any, kb: KnowledgeBase
+) -> None:
+    held: list[asyncio.StreamWriter] = []
+    all_held = asyncio.Event()
+
+    async def hold(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # accepts the connection, never answers
+        if len(held) == 8:
+            all_held.set()
+
+    silent = await asyncio.start_server(hold, "127.0.0.1", 0)
+    silent_url = f"http://127.0.0.1:{silent.sockets[0].getsockname()[1]}/"
+    url = await serve(create_app(Settings.from_env({"DELIVERY_TIMEOUT_SECONDS": "5"}), kb))
+    stuck = [asyncio.ensure_future(post(url, to(silent_url))) for _ in range(8)]
+    await asyncio.wait_for(all_held.wait(), timeout=30)  # every stuck reply is on its way
+    status, body = await post(url, activity())
+    assert status == 200 and "IP addresses" in body["activities"][0]["text"]
+    assert not any(request.done() for request in stuck)  # answered while they wait
+    assert [(await request)[0] for request in stuck] == [502] * 8
+    for writer in held:
+        writer.close()
+    silent.close()
+    await silent.wait_closed()
