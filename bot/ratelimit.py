@@ -46,6 +46,8 @@ REDIS_RETRIES = 1
 # clear (a hash of an IPv4 address can be found by trying them all; keys expire
 # once their bucket is full again, within minutes).
 KEY_PREFIX = "bot:widget-rate:"
+# Longest X-Forwarded-For entry taken as an address (an IPv6 with port fits).
+MAX_ADDRESS = 64
 # Least recently seen clients forgotten past this many (in-memory buckets).
 MAX_CLIENTS = 10_000
 
@@ -201,6 +203,34 @@ class RateLimiter:
                 "Redis at %s is reachable again: the widget's rate limit is shared",
                 _where(self.redis_url),
             )
+
+
+def client_address(request: web.BaseRequest, trusted_proxies: int = 0) -> str:
+    """The address a client's bucket is kept under.
+
+    With no trusted proxy, the connection's. Behind ``trusted_proxies`` proxies
+    that each append the address they saw to X-Forwarded-For, the entry that many
+    places from the right: the address the outermost of them saw. Entries further
+    left are whatever the client sent, and are ignored. A request that did not
+    come through them all (too few entries) is keyed on its connection.
+    """
+    remote = request.remote or "unknown"
+    if trusted_proxies <= 0:
+        return remote
+    forwarded = ",".join(request.headers.getall("X-Forwarded-For", []))
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if len(hops) < trusted_proxies:
+        return remote
+    return _host(hops[-trusted_proxies][:MAX_ADDRESS])
+
+
+def _host(address: str) -> str:
+    """The address without the port some proxies add ("203.0.113.7:51200", "[2001:db8::7]:443")."""
+    if address.startswith("["):
+        return address[1:].split("]", 1)[0]
+    if address.count(":") == 1:
+        return address.split(":", 1)[0]
+    return address
 
 
 def _where(url: str) -> str:

@@ -1,10 +1,15 @@
 """A Reply as a Bot Framework Activity, per channel.
 
-Every reply's ``text`` is markdown that carries the passage and the privacy
-link, for clients that show no cards and for notifications. Teams, the
-Emulator and Web Chat also get an Adaptive Card (schema 1.5: TextBlock,
-ActionSet, Action.OpenUrl, Action.Submit only, so every 1.5 host renders it);
-other channels get the choices as suggested actions.
+Channels that show cards (Teams, the Emulator, Web Chat, Direct Line) get the
+Adaptive Card alone (schema 1.5, laid out by ``adaptive_card``) and a one-line ``summary``
+for Teams' notification and chat-list preview; no ``text``, because Teams
+splits an activity with text and a card into two messages and Web Chat shows
+a text bubble above the card: the answer would show twice. Other channels get
+the reply as markdown ``text`` with the choices as suggested actions.
+
+A clicked choice shows in the chat as if the user had said it; how an
+Action.Submit's data must look for that is the channel's quirk
+(``bot.channels``: Teams' ``msteams`` messageBack, Web Chat's wrapped card action).
 """
 
 from __future__ import annotations
@@ -13,15 +18,17 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, CardAction, SuggestedActions
 
+from bot import channels
 from bot.botframework.wire import CardAttachment
-from bot.replies import FEEDBACK, Choice, Reply
+from bot.replies import FEEDBACK, Choice, Reply, ReplyKind
 from bot.strings import Strings
 
-CARD_CHANNELS = frozenset({"msteams", "emulator", "webchat", "directline"})
+# Replies that are one sentence: a card would add nothing but a frame.
+TEXT_ONLY_KINDS = frozenset({ReplyKind.SMALL_TALK, ReplyKind.THANKS})
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
-LISTED_KINDS = ("suggest", "help", "welcome", "not_covered")
+LISTED_KINDS = (ReplyKind.SUGGEST, ReplyKind.HELP, ReplyKind.WELCOME, ReplyKind.NOT_COVERED)
 
 
 def markdown(reply: Reply) -> str:
@@ -37,18 +44,23 @@ def markdown(reply: Reply) -> str:
 
 
 def render(reply: Reply, channel_id: str | None, strings: Strings) -> Activity:
+    if channels.of(channel_id).capabilities.cards and reply.kind not in TEXT_ONLY_KINDS:
+        card = adaptive_card(
+            reply, channel_id, feedback=(strings.feedback_up, strings.feedback_down)
+        )
+        return Activity(
+            type=ActivityTypes.message,
+            summary=reply.summary,
+            locale=reply.locale,
+            attachments=[CardAttachment(content_type=CARD_CONTENT_TYPE, content=card)],
+        )
     activity = Activity(
         type=ActivityTypes.message,
         text=markdown(reply),
         text_format="markdown",
         locale=reply.locale,
     )
-    if channel_id in CARD_CHANNELS and reply.kind not in ("small_talk", "feedback"):
-        card = adaptive_card(
-            reply, channel_id, feedback=(strings.feedback_up, strings.feedback_down)
-        )
-        activity.attachments = [CardAttachment(content_type=CARD_CONTENT_TYPE, content=card)]
-    elif reply.choices:
+    if reply.choices:
         activity.suggested_actions = SuggestedActions(
             actions=[_card_action(c) for c in reply.choices]
         )
@@ -66,10 +78,8 @@ def _card_action(choice: Choice) -> CardAction:
 
 
 def _submit(choice: Choice, channel_id: str | None) -> dict[str, Any]:
-    data: dict[str, Any] = dict(choice.data)
-    if channel_id == "msteams":
-        # Teams shows the choice in the chat as if the user had said it.
-        data["msteams"] = {"type": "messageBack", "displayText": choice.label}
+    """An Action.Submit whose click shows its label in the chat, as the user's message."""
+    data = channels.of(channel_id).submit_data(choice.label, choice.data)
     return {"type": "Action.Submit", "title": choice.label, "data": data}
 
 
@@ -111,7 +121,11 @@ def adaptive_card(
     if reply.passage_id:
         # Counted, never stored with anything the user typed.
         votes = [
-            Choice(title, {"action": FEEDBACK, "vote": vote, "id": reply.passage_id})
+            Choice(
+                title,
+                {"action": FEEDBACK, "vote": vote, "id": reply.passage_id, "card": reply.card_id}
+                | ({"more": " ".join(reply.more_ids)} if reply.more_ids else {}),
+            )
             for vote, title in zip(("up", "down"), feedback, strict=True)
         ]
         body.append(

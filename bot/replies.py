@@ -7,11 +7,13 @@ bot keeps no conversation state.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.strings import Strings
-from knowledge import KnowledgeBase, Link, Passage, PassageKind
+from knowledge import KnowledgeBase, Link, Outcome, Passage, PassageKind, Verdict
 
 # What a button's data asks for.
 SHOW = "show"  # one passage, by id
@@ -20,6 +22,30 @@ NOTICE = "notice"  # the whole notice
 ASK = "ask"  # an example question, asked as if typed
 FEEDBACK = "feedback"  # thumbs up or down on an answer
 LABEL_MAX = 80
+# A notification or chat-list preview shows about one line: longer summaries are cut.
+SUMMARY_MAX = 100
+# Bytes of randomness naming one answer card, so that its votes count once.
+CARD_ID_BYTES = 9
+
+
+class ReplyKind(StrEnum):
+    """What a reply is; render() decides from it how each channel shows it.
+
+    A new kind is a member here with its ``compose_*`` function (and its verdict
+    in ``for_outcome`` if the knowledge base decides it), and, in render.py, its
+    place among the text-only or listed kinds if it is one.
+    """
+
+    ANSWER = "answer"  # one passage, its follow-ups and the vote buttons
+    NOTICE = "notice"  # the whole notice
+    SUGGEST = "suggest"  # "did you mean" and a list of passages
+    NOT_COVERED = "not_covered"
+    HELP = "help"
+    WELCOME = "welcome"
+    SMALL_TALK = "small_talk"  # a sentence, never a card
+    VOTED = "voted"  # the answer card after a vote: the thanks instead of the vote buttons
+    THANKS = "thanks"  # the thanks for a vote as a message of its own, never a card
+    SHARED = "shared"  # a passage inserted by the message extension: no buttons but the link
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +56,7 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    kind: str
+    kind: ReplyKind
     locale: str
     intro: str = ""
     body: str = ""
@@ -40,6 +66,29 @@ class Reply:
     choices_title: str = ""
     choices: tuple[Choice, ...] = ()
     passage_id: str = ""
+    # The answers to further questions of the same message, shown after the first.
+    more_ids: tuple[str, ...] = ()
+    # One line for Teams' notification and chat-list preview of a card.
+    summary: str = ""
+    # Names this answer card in its vote buttons' data (see bot.votes).
+    card_id: str = ""
+
+
+def new_card_id() -> str:
+    return secrets.token_urlsafe(CARD_ID_BYTES)
+
+
+def shorten(text: str, limit: int = SUMMARY_MAX) -> str:
+    """The text on one line, capitalised, cut on a word boundary with an ellipsis if too long.
+
+    A list item starts in lower case in the notice; alone on a line it reads as a sentence.
+    """
+    line = " ".join(text.replace("- ", " ").split())
+    line = line[:1].upper() + line[1:]
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0] if " " in line[: limit - 1] else line[: limit - 1]
+    return cut.rstrip(",;:") + "…"
 
 
 def passage_label(kb: KnowledgeBase, passage: Passage) -> str:
@@ -67,7 +116,12 @@ def display_text(passage: Passage) -> str:
 
 
 def compose_answer(
-    kb: KnowledgeBase, strings: Strings, passage: Passage, more: Sequence[Passage] = ()
+    kb: KnowledgeBase,
+    strings: Strings,
+    passage: Passage,
+    more: Sequence[Passage] = (),
+    *,
+    card_id: str | None = None,
 ) -> Reply:
     """The passage as the answer; ``more`` are the answers to further questions of the message."""
     notice = kb.notice_of(passage)
@@ -76,7 +130,7 @@ def compose_answer(
         strings.whole_notice, {"action": NOTICE, "locale": notice.locale, "notice": notice.slug}
     )
     return Reply(
-        kind="answer",
+        kind=ReplyKind.ANSWER,
         locale=passage.locale,
         body="\n\n".join(display_text(p) for p in (passage, *more)),
         source=notice.title,
@@ -85,6 +139,51 @@ def compose_answer(
         choices_title=strings.related,
         choices=(*related, whole),
         passage_id=passage.id,
+        more_ids=tuple(p.id for p in more),
+        summary=shorten(passage.text),
+        card_id=card_id or new_card_id(),
+    )
+
+
+def compose_voted(
+    kb: KnowledgeBase, strings: Strings, passage: Passage, more: Sequence[Passage] = ()
+) -> Reply:
+    """The answer card once voted on: the thanks where the vote buttons were, the passage kept.
+
+    The passage stays so that the chat keeps the answer it was about; only the
+    votes go, so that the card cannot be voted on again.
+    """
+    answer = compose_answer(kb, strings, passage, more)
+    return Reply(
+        kind=ReplyKind.VOTED,
+        locale=answer.locale,
+        intro=strings.feedback_thanks,
+        body=answer.body,
+        source=answer.source,
+        link=answer.link,
+        link_label=answer.link_label,
+        choices_title=answer.choices_title,
+        choices=answer.choices,
+        summary=answer.summary,
+    )
+
+
+def compose_shared(kb: KnowledgeBase, strings: Strings, passage: Passage) -> Reply:
+    """A passage as the message extension inserts it into someone's message.
+
+    The card is posted by a person into a chat the bot may not be part of, so
+    it carries no button that would need the bot: the title, the passage and
+    the privacy link only.
+    """
+    notice = kb.notice_of(passage)
+    return Reply(
+        kind=ReplyKind.SHARED,
+        locale=passage.locale,
+        body=display_text(passage),
+        source=notice.title,
+        link=notice.privacy_link,
+        link_label=strings.privacy_link,
+        summary=shorten(passage.text),
     )
 
 
@@ -93,23 +192,26 @@ def compose_notice(kb: KnowledgeBase, strings: Strings, locale: str, slug: str) 
     if notice is None:
         return None
     return Reply(
-        kind="notice",
+        kind=ReplyKind.NOTICE,
         locale=locale,
         body=notice.body.split("\n", 1)[1].strip() if notice.body.startswith("#") else notice.body,
         source=notice.title,
         link=notice.privacy_link,
         link_label=strings.privacy_link,
+        summary=shorten(notice.title),
     )
 
 
 def compose_suggestions(
     kb: KnowledgeBase, strings: Strings, locale: str, passages: list[Passage]
 ) -> Reply:
+    shown = tuple(show(kb, p) for p in passages)
     return Reply(
-        kind="suggest",
+        kind=ReplyKind.SUGGEST,
         locale=locale,
         intro=strings.did_you_mean,
-        choices=(*(show(kb, p) for p in passages), Choice(strings.none_of_these, {"action": NONE})),
+        choices=(*shown, Choice(strings.none_of_these, {"action": NONE})),
+        summary=shorten(f"{strings.did_you_mean} {' · '.join(c.label for c in shown)}"),
     )
 
 
@@ -121,9 +223,10 @@ def _examples(strings: Strings) -> tuple[Choice, ...]:
 def compose_not_covered(kb: KnowledgeBase, strings: Strings, locale: str) -> Reply:
     notice = kb.first_notice(locale)
     return Reply(
-        kind="not_covered",
+        kind=ReplyKind.NOT_COVERED,
         locale=locale,
         intro=strings.not_covered,
+        summary=shorten(strings.not_covered),
         link=notice.privacy_link,
         link_label=strings.privacy_link,
         choices=_examples(strings),
@@ -136,9 +239,10 @@ def compose_help(
     notice = kb.first_notice(locale)
     intro = strings.welcome if welcome else strings.help.format(title=notice.title)
     return Reply(
-        kind="welcome" if welcome else "help",
+        kind=ReplyKind.WELCOME if welcome else ReplyKind.HELP,
         locale=locale,
         intro=intro,
+        summary=shorten(intro),
         link=notice.privacy_link,
         link_label=strings.privacy_link,
         choices=_examples(strings),
@@ -146,8 +250,25 @@ def compose_help(
 
 
 def compose_small_talk(strings: Strings, locale: str, kind: str) -> Reply:
-    return Reply(kind="small_talk", locale=locale, intro=strings.small_talk(kind))
+    return Reply(kind=ReplyKind.SMALL_TALK, locale=locale, intro=strings.small_talk(kind))
 
 
 def compose_feedback_thanks(strings: Strings, locale: str) -> Reply:
-    return Reply(kind="feedback", locale=locale, intro=strings.feedback_thanks)
+    return Reply(kind=ReplyKind.THANKS, locale=locale, intro=strings.feedback_thanks)
+
+
+def for_outcome(kb: KnowledgeBase, strings: Strings, outcome: Outcome) -> Reply:
+    """The reply to a question, by the knowledge base's verdict: the one place that maps them."""
+    locale = outcome.locale
+    match outcome.verdict:
+        case Verdict.ANSWER if outcome.best is not None:
+            # A message with two questions gets both answers in one card.
+            return compose_answer(kb, strings, outcome.best, outcome.answers[1:])
+        case Verdict.SUGGEST if outcome.matches:
+            return compose_suggestions(kb, strings, locale, [m.passage for m in outcome.matches])
+        case Verdict.SMALL_TALK if outcome.small_talk:
+            return compose_small_talk(strings, locale, outcome.small_talk)
+        case Verdict.EMPTY:
+            return compose_help(kb, strings, locale)
+        case _:
+            return compose_not_covered(kb, strings, locale)

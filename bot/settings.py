@@ -16,6 +16,8 @@ APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 # second); a typo such as WORKERS=200 should stop start-up, not fork 200 processes.
 MAX_WORKERS = 64
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+# A chain of proxies longer than this is a configuration mistake.
+MAX_TRUSTED_PROXIES = 10
 
 
 class SettingsError(ValueError):
@@ -64,6 +66,9 @@ class Settings:
     # redis://, rediss:// or unix:// URL: the widget's rate limit is then kept
     # there and holds across workers and machines. Empty: in process memory.
     redis_url: str = ""
+    # Proxies in front of the bot that each append the address they saw to
+    # X-Forwarded-For (App Service's front end is one); 0: the connection's address.
+    widget_trusted_proxies: int = 0
 
     @property
     def authenticated(self) -> bool:
@@ -112,6 +117,9 @@ class Settings:
             workers=_integer(environ, "WORKERS", 1, 1, MAX_WORKERS),
             metrics_dir=Path(metrics_dir) if metrics_dir else None,
             redis_url=_redis_url(text("REDIS_URL", "")),
+            widget_trusted_proxies=_integer(
+                environ, "WIDGET_TRUSTED_PROXIES", 0, 0, MAX_TRUSTED_PROXIES
+            ),
         )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MicrosoftAppType SingleTenant needs MicrosoftAppTenantId")

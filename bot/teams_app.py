@@ -1,6 +1,7 @@
 """The Microsoft Teams app package: ``python -m bot.teams_app`` (or ``make teams-app``).
 
-Builds ``teams-app.zip`` with ``manifest.json`` (schema 1.29), one localization
+Builds ``teams-app.zip`` with ``manifest.json`` (schema 1.29: the bot and a
+search message extension over the notice), one localization
 file per language of the bot's strings, ``color.png`` (192x192) and
 ``outline.png`` (32x32, white on transparent). The icons are drawn here, so the
 package needs nothing but this code and the settings:
@@ -30,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bot import message_extension
 from bot.strings import FALLBACK_LANGUAGE, Catalog
 from knowledge import KnowledgeBase
 
@@ -112,6 +114,11 @@ def _texts(app: Mapping[str, str], examples: tuple[str, ...]) -> dict[str, str]:
     for n, question in enumerate(examples):
         texts[f"bots[0].commandLists[0].commands[{n}].title"] = question
         texts[f"bots[0].commandLists[0].commands[{n}].description"] = app["command_hint"]
+    search = "composeExtensions[0].commands[0]"
+    texts[f"{search}.title"] = app["search_title"]
+    texts[f"{search}.description"] = app["search_description"]
+    texts[f"{search}.parameters[0].title"] = app["search_parameter_title"]
+    texts[f"{search}.parameters[0].description"] = app["search_parameter_description"]
     return texts
 
 
@@ -156,6 +163,35 @@ def build_manifest(
                 "isNotificationOnly": False,
                 "supportsFiles": False,
                 "commandLists": [{"scopes": SCOPES, "commands": commands}],
+            }
+        ],
+        # Search the notice from the compose box and the command box (bot.message_extension).
+        "composeExtensions": [
+            {
+                "botId": settings.bot_id,
+                "commands": [
+                    {
+                        "id": message_extension.COMMAND_ID,
+                        "type": "query",
+                        "title": default["composeExtensions[0].commands[0].title"],
+                        "description": default["composeExtensions[0].commands[0].description"],
+                        # Opening it lists passages before anything is typed.
+                        "initialRun": True,
+                        "context": ["compose", "commandBox"],
+                        "parameters": [
+                            {
+                                "name": message_extension.PARAMETER,
+                                "inputType": "text",
+                                "title": default[
+                                    "composeExtensions[0].commands[0].parameters[0].title"
+                                ],
+                                "description": default[
+                                    "composeExtensions[0].commands[0].parameters[0].description"
+                                ],
+                            }
+                        ],
+                    }
+                ],
             }
         ],
         "validDomains": [],

@@ -22,6 +22,7 @@ from bot.metrics import Metrics
 from bot.privacy import printable
 from bot.settings import Settings
 from bot.strings import Catalog
+from bot.votes import VoteLedger
 from knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 METRICS = web.AppKey("metrics", Metrics)
+VOTES = web.AppKey("votes", VoteLedger)
 BOT = web.AppKey("bot", NoticeBot)
 
 
@@ -45,7 +47,9 @@ def create_app(
         )
     knowledge_base.require_locale(settings.default_locale)  # an unknown one stops the start
     metrics = Metrics(settings.metrics_dir if settings.workers > 1 else None)
-    bot = NoticeBot(knowledge_base, Catalog.load(), settings, metrics)
+    # One vote per answer card: shared by the workers through Redis when REDIS_URL is set.
+    votes = VoteLedger(settings.redis_url)
+    bot = NoticeBot(knowledge_base, Catalog.load(), settings, metrics, votes)
 
     # The body limit is enforced by the handlers (413 with a reason); aiohttp's
     # own limit sits just above it so that the handler is the one to answer.
@@ -60,6 +64,8 @@ def create_app(
     app[SETTINGS] = settings
     app[KNOWLEDGE] = knowledge_base
     app[METRICS] = metrics
+    app[VOTES] = votes
+    app.cleanup_ctx.append(votes.lifespan)
     app[BOT] = bot
     botframework.setup(app, settings, bot)
     widget.setup(app, settings, bot)

@@ -233,7 +233,8 @@ class Endpoints:
                 raise problem.with_headers(cors) from None
 
     async def _answer(self, request: web.Request, cors: dict[str, str]) -> web.Response:
-        wait = await self.limiter.wait(request.remote or "unknown")
+        client = ratelimit.client_address(request, self.settings.widget_trusted_proxies)
+        wait = await self.limiter.wait(client)
         if wait > 0:
             retry = {"Retry-After": str(math.ceil(wait))}
             raise Problem(429, "too many requests; try again later", retry)

@@ -17,6 +17,30 @@ from bot.web import create_app
 from knowledge import KnowledgeBase
 
 NOTICES = Path(__file__).resolve().parent.parent / "knowledge" / "notices"
+CARD = "application/vnd.microsoft.card.adaptive"
+
+
+def shown(reply: dict[str, Any]) -> str:
+    """What a person reads in a serialized reply: its card's text blocks, else its text.
+
+    Card channels get the card alone (no text); other channels get text.
+    """
+    cards = [a["content"] for a in reply.get("attachments") or [] if a["contentType"] == CARD]
+    if not cards:
+        return str(reply.get("text") or "")
+    blocks: list[str] = []
+
+    def walk(element: dict[str, Any]) -> None:
+        if element.get("type") == "TextBlock":
+            blocks.append(element["text"])
+        for child in element.get("items", []) + element.get("columns", []):
+            walk(child)
+
+    for card in cards:
+        for element in card.get("body", []):
+            walk(element)
+        blocks += [a["url"] for a in card.get("actions", []) if a.get("type") == "Action.OpenUrl"]
+    return "\n".join(blocks)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from jwt.algorithms import RSAAlgorithm
 from bot.settings import Settings
 from bot.web import create_app
 from knowledge import KnowledgeBase
+from tests.conftest import shown
 
 APP_ID = "9c1a5f53-57a4-4b0a-9e63-2d6c9a0e7d11"
 ISSUER = "https://api.botframework.com"
@@ -106,7 +107,7 @@ async def bot(serve: Callable[[web.Application], Any], identity: str, kb: Knowle
 async def test_a_valid_token_is_let_in(bot: str) -> None:
     status, body = await post(bot, f"Bearer {token()}")
     assert status == 200
-    assert "IP addresses" in body["activities"][0]["text"]
+    assert "IP addresses" in shown(body["activities"][0])
 
 
 @pytest.mark.parametrize(

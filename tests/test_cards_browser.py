@@ -79,6 +79,10 @@ def cases(kb: KnowledgeBase, catalog: Catalog) -> list[Case]:
             "not-covered": replies.compose_not_covered(kb, strings, locale),
             "help": replies.compose_help(kb, strings, locale),
             "welcome": replies.compose_help(kb, strings, locale, welcome=True),
+            # The answer card after a vote (Teams updates it in place), and a
+            # passage as the message extension inserts it.
+            "voted": replies.compose_voted(kb, strings, passages[1], passages[-1:]),
+            "shared": replies.compose_shared(kb, strings, passages[1]),
         }
         out.extend(Case(name, locale, teams_card(r, catalog)) for name, r in others.items())
     return out
@@ -111,7 +115,7 @@ async def test_every_card_reads_whole_in_teams_at_400_px(
     folder = OUTPUT / "cards"
     folder.mkdir(parents=True, exist_ok=True)
     all_cases = cases(kb, Catalog.load())
-    assert len({c.name for c in all_cases if not c.name.startswith(("answer", "item"))}) == 6
+    assert len({c.name for c in all_cases if not c.name.startswith(("answer", "item"))}) == 8
     assert any(c.name.startswith("item") for c in all_cases)
     problems: list[str] = []
     for case in all_cases:

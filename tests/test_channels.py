@@ -16,6 +16,7 @@ import pytest
 from aiohttp import web
 
 from bot.render import card_actions
+from knowledge import KnowledgeBase
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LINK = "https://go.microsoft.com/fwlink/?LinkId=521839"
@@ -23,15 +24,20 @@ CARD = "application/vnd.microsoft.card.adaptive"
 
 
 class Channel:
-    """Receives what the bot sends to serviceUrl."""
+    """Receives what the bot sends to serviceUrl: new messages, and updates of sent ones."""
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
+        self.updated: list[tuple[str, dict[str, Any]]] = []
         self.url = ""
 
     async def handle(self, request: web.Request) -> web.Response:
         self.received.append(await request.json())
         return web.json_response({"id": f"reply-{len(self.received)}"})
+
+    async def update(self, request: web.Request) -> web.Response:
+        self.updated.append((request.match_info["activity"], await request.json()))
+        return web.json_response({"id": request.match_info["activity"]})
 
 
 @pytest.fixture
@@ -40,6 +46,7 @@ async def channel(serve: Callable[[web.Application], Any]) -> Channel:
     app = web.Application()
     app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", channel.handle)
     app.router.add_post("/v3/conversations/{conversation}/activities", channel.handle)
+    app.router.add_put("/v3/conversations/{conversation}/activities/{activity}", channel.update)
     channel.url = await serve(app)
     return channel
 
@@ -88,8 +95,14 @@ async def test_teams_personal_message_gets_a_card_with_the_passage_link_and_feed
     assert [v["vote"] for v in votes] == ["up", "down"]
     # Teams gets messageBack data so the choice shows in the chat.
     assert all(a["data"]["msteams"]["type"] == "messageBack" for a in submits(card))
-    # The text carries the passage and the link too, for notifications.
-    assert "adresses IP" in reply["text"] and LINK in reply["text"]
+    assert all(a["data"]["msteams"]["displayText"] == a["title"] for a in submits(card))
+    # The card alone: Teams would split text + card into two messages. The
+    # notification and chat-list preview read the summary: the passage's start.
+    assert "text" not in reply and len(reply["attachments"]) == 1
+    summary = reply["summary"]
+    assert summary.startswith("Les détails des appels") and summary.endswith("…")
+    assert summary[:-1].lower() in " ".join(body.split()).lower()
+    assert len(summary) <= 100 and "\n" not in summary
 
 
 async def test_teams_channel_message_answers_the_mention_stripped_in_the_question_language(
@@ -117,7 +130,7 @@ async def test_teams_html_only_message_is_read_from_its_attachment(
     bot_url: str, channel: Channel
 ) -> None:
     [reply] = await replay(bot_url, channel, "teams-personal-message.json", text="")
-    assert "adresses IP" in reply["text"]
+    assert "adresses IP" in "\n".join(texts(card_of(reply)))
 
 
 async def test_teams_locale_comes_from_client_info_when_the_activity_has_none(
@@ -126,7 +139,8 @@ async def test_teams_locale_comes_from_client_info_when_the_activity_has_none(
     [reply] = await replay(
         bot_url, channel, "teams-personal-message.json", locale=None, text="help"
     )
-    assert reply["locale"] == "fr-FR" and reply["text"].startswith("Je réponds")
+    assert reply["locale"] == "fr-FR" and texts(card_of(reply))[0].startswith("Je réponds")
+    assert reply["summary"].startswith("Je réponds")
 
 
 @pytest.mark.parametrize(
@@ -140,7 +154,8 @@ async def test_teams_welcomes_once_when_the_bot_is_installed(
     bot_url: str, channel: Channel, fixture: str, greeting: str
 ) -> None:
     [reply] = await replay(bot_url, channel, fixture)
-    assert reply["text"].startswith(greeting)
+    assert "text" not in reply  # the list shows once, in the card
+    assert texts(card_of(reply))[0].startswith(greeting) and reply["summary"].startswith(greeting)
     assert len(submits(card_of(reply))) == 3  # example questions
 
 
@@ -166,18 +181,100 @@ async def test_teams_card_click_is_answered_from_its_data(bot_url: str, channel:
     assert "emplacement des appels d’urgence." in "\n".join(texts(card_of(reply)))
 
 
-async def test_teams_feedback_is_counted(bot_url: str, channel: Channel) -> None:
+async def metrics_of(bot_url: str) -> str:
+    async with aiohttp.ClientSession() as session, session.get(f"{bot_url}/metrics") as response:
+        return await response.text()
+
+
+async def test_teams_vote_replaces_the_card_and_counts_once(bot_url: str, channel: Channel) -> None:
     [answer] = await replay(bot_url, channel, "teams-personal-message.json")
     [up] = [a for a in submits(card_of(answer)) if a["data"].get("vote") == "up"]
-    [thanks] = await replay(
-        bot_url, channel, "teams-personal-message.json", text=None, attachments=[], value=up["data"]
-    )
-    assert thanks["text"] == "Merci pour votre retour !"
-    async with aiohttp.ClientSession() as session, session.get(f"{bot_url}/metrics") as response:
-        metrics = await response.text()
+    # Teams sends the click as a message replying to the card's activity
+    # ("reply-1", the id the stand-in channel gave the answer).
+    vote = {"text": None, "attachments": [], "value": up["data"], "replyToId": "reply-1"}
+    assert await replay(bot_url, channel, "teams-personal-message.json", **vote) == []
+    [(activity_id, card_update)] = channel.updated
+    assert activity_id == "reply-1" and card_update["id"] == "reply-1"
+    assert card_update["locale"] == "fr-FR" and "text" not in card_update
+    updated = card_of(card_update)
+    assert "Merci pour votre retour !" in texts(updated)
+    assert "adresses IP et systèmes d’exploitation" in "\n".join(texts(updated))  # kept
+    assert [a for a in submits(updated) if a["data"].get("action") == "feedback"] == []
+    metrics = await metrics_of(bot_url)
     assert 'bot_feedback_total{vote="up"} 1.0' in metrics
     assert 'bot_questions_total{locale="fr-FR",outcome="answer"} 1.0' in metrics
     assert "Est-ce que" not in metrics  # nothing typed ever becomes a label
+    # The same vote again (a double click, a retry), and 👎 on the same card: not counted.
+    [down] = [a for a in submits(card_of(answer)) if a["data"].get("vote") == "down"]
+    await replay(bot_url, channel, "teams-personal-message.json", **vote)
+    await replay(bot_url, channel, "teams-personal-message.json", **{**vote, "value": down["data"]})
+    metrics = await metrics_of(bot_url)
+    assert 'bot_feedback_total{vote="up"} 1.0' in metrics
+    assert 'bot_feedback_total{vote="down"}' not in metrics
+    # A second answer is a second card: its vote counts.
+    [second] = await replay(bot_url, channel, "teams-personal-message.json")
+    [up2] = [a for a in submits(card_of(second)) if a["data"].get("vote") == "up"]
+    await replay(
+        bot_url,
+        channel,
+        "teams-personal-message.json",
+        **{**vote, "value": up2["data"], "replyToId": "reply-2"},
+    )
+    assert 'bot_feedback_total{vote="up"} 2.0' in await metrics_of(bot_url)
+
+
+async def test_teams_vote_on_a_card_that_cannot_be_updated_gets_a_thanks_message(
+    bot_url: str, channel: Channel
+) -> None:
+    [answer] = await replay(bot_url, channel, "teams-personal-message.json")
+    [up] = [a for a in submits(card_of(answer)) if a["data"].get("vote") == "up"]
+    # No replyToId: nothing names the message to update.
+    [thanks] = await replay(
+        bot_url, channel, "teams-personal-message.json", text=None, attachments=[], value=up["data"]
+    )
+    assert thanks["text"] == "Merci pour votre retour !" and channel.updated == []
+    assert 'bot_feedback_total{vote="up"} 1.0' in await metrics_of(bot_url)
+
+
+def webchat_click(action: dict[str, Any]) -> dict[str, Any]:
+    """What Web Chat (and so the Emulator) posts for a card's Bot Framework card action."""
+    card_action = action["data"]["cardAction"]
+    assert action["data"]["__isBotFrameworkCardAction"] is True
+    return {
+        "text": card_action.get("text"),
+        "value": card_action["value"],
+        "channelData": {"messageBack": {"displayText": card_action["displayText"]}},
+    }
+
+
+async def test_emulator_click_shows_the_choice_and_is_answered(
+    bot_url: str, channel: Channel
+) -> None:
+    [answer] = await replay(bot_url, channel, "emulator-message.json")
+    actions = submits(card_of(answer))
+    # Every button is a messageBack whose displayText is its label: Web Chat
+    # shows it as the user's message, so the transcript says what was chosen.
+    for action in actions:
+        card_action = action["data"]["cardAction"]
+        assert card_action["type"] == "messageBack"
+        assert card_action["displayText"] == card_action["text"] == action["title"]
+        assert card_action["value"]["action"] == action["data"]["action"]
+    [whole] = [a for a in actions if a["data"]["action"] == "notice"]
+    [reply] = await replay(bot_url, channel, "emulator-message.json", **webchat_click(whole))
+    assert "text" not in reply and "emergency calling location information." in "\n".join(
+        texts(card_of(reply))
+    )
+
+
+async def test_emulator_vote_is_thanked_and_counted_once(bot_url: str, channel: Channel) -> None:
+    [answer] = await replay(bot_url, channel, "emulator-message.json")
+    [up] = [a for a in submits(card_of(answer)) if a["data"].get("vote") == "up"]
+    [thanks] = await replay(bot_url, channel, "emulator-message.json", **webchat_click(up))
+    assert thanks["text"] == "Thanks for the feedback!" and "attachments" not in thanks
+    # Web Chat cannot update a sent card: its buttons stay, a second click is not counted.
+    await replay(bot_url, channel, "emulator-message.json", **webchat_click(up))
+    assert channel.updated == []
+    assert 'bot_feedback_total{vote="up"} 1.0' in await metrics_of(bot_url)
 
 
 async def test_emulator_message_gets_a_card(bot_url: str, channel: Channel) -> None:
@@ -197,4 +294,22 @@ async def test_emulator_welcome_when_the_user_joins(bot_url: str, channel: Chann
         "text": None,
     }
     [reply] = await replay(bot_url, channel, "emulator-message.json", **update)
-    assert reply["text"].startswith("Hello! I answer questions")
+    assert "text" not in reply
+    assert texts(card_of(reply))[0].startswith("Hello! I answer questions")
+
+
+async def test_teams_vote_on_a_two_question_answer_keeps_both_passages(
+    bot_url: str, channel: Channel, kb: KnowledgeBase
+) -> None:
+    two = "Is my phone number shared with the carrier? And can they download it?"
+    [answer] = await replay(bot_url, channel, "teams-personal-message.json", text=two)
+    number = kb.passage("en-US/operator-connect-privacy#l2.1")
+    export = kb.passage("en-US/operator-connect-privacy#p2")
+    assert number is not None and export is not None
+    assert export.text in "\n".join(texts(card_of(answer)))
+    [up] = [a for a in submits(card_of(answer)) if a["data"].get("vote") == "up"]
+    vote = {"text": None, "attachments": [], "value": up["data"], "replyToId": "reply-1"}
+    await replay(bot_url, channel, "teams-personal-message.json", **vote)
+    [(_, card_update)] = channel.updated
+    updated = "\n".join(texts(card_of(card_update)))
+    assert number.text in updated and export.text in updated

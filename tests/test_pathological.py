@@ -16,14 +16,10 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, Ent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.handler import (
-    MAX_QUESTION_CHARS,
-    NoticeBot,
-    button_data,
-    html_text,
-    message_text,
-    strip_at_tags,
-)
+from bot import channels
+from bot.channels import MAX_QUESTION_CHARS
+from bot.channels.teams import button_data, html_text, message_text, strip_at_tags
+from bot.handler import NoticeBot
 from bot.settings import Settings
 from bot.strings import Catalog
 from knowledge import KnowledgeBase
@@ -79,7 +75,10 @@ def test_a_buttons_text_is_bounded_too(kb: KnowledgeBase, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(kb, "ask", spy)
     bot = NoticeBot(kb, Catalog.load(), Settings.from_env({}))
-    bot.reply_to("", {"text": "Is my IP address shared? " * 10_000}, "en-US")
+    clicked = Activity(
+        type="message", channel_id="msteams", value={"text": "Is my IP address shared? " * 10_000}
+    )
+    bot.reply_to(channels.read(clicked), "en-US")
     [question] = asked
     assert 0 < len(question) <= MAX_QUESTION_CHARS
 

@@ -21,6 +21,7 @@ import pytest
 from aiohttp import web
 
 from bot.render import card_actions
+from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,7 +88,7 @@ async def test_sigterm_lets_in_flight_requests_finish_and_refuses_new_ones(serve
             response = await in_flight
             assert response.status == 200
             response.release()
-        assert len(received) == 1 and "IP addresses" in received[0]["text"]
+        assert len(received) == 1 and "IP addresses" in shown(received[0])
         assert await asyncio.to_thread(process.wait, 15) == 0
     finally:
         if process.poll() is None:
@@ -156,13 +157,13 @@ def test_two_gunicorn_workers_answer_alike_and_follow_ups_cross_workers(
         replies = [
             ask(connection, message("Is my IP address shared?")) for connection in (first, second)
         ]
-        assert replies[0]["text"] == replies[1]["text"]  # the same answer whichever worker serves
+        assert shown(replies[0]) == shown(replies[1])  # the same answer whichever worker serves
         # A button of the card the first worker sent, clicked on the second worker.
         card = replies[0]["attachments"][0]["content"]
         buttons = [a["data"] for a in card_actions(card)]
         [follow_up] = [b for b in buttons if b.get("id", "").endswith("#l2.3")]
         reply = ask(second, message("", value=follow_up))
-        assert "emergency calling location information." in reply["text"]
+        assert "emergency calling location information." in shown(reply)
         assert first_pid != second_pid
     finally:
         for connection in workers.values():

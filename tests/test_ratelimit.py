@@ -12,9 +12,11 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+from multidict import CIMultiDict
 from redis.asyncio import Redis
 
-from bot.ratelimit import KEY_PREFIX, Backend, RateLimiter, TokenBucket
+from bot.ratelimit import KEY_PREFIX, Backend, RateLimiter, TokenBucket, client_address
 from bot.settings import Settings
 from bot.web import create_app
 from knowledge import KnowledgeBase
@@ -142,3 +144,45 @@ async def test_readyz_reports_where_the_limit_is_kept(
     ready, statuses = await readyz_and_widget(shared)
     assert ready["ready"] and ready["rate_limit"] == "local-fallback"
     assert statuses == [200, 200, 429]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "key"),
+    [
+        (0, ["198.51.100.1"], "10.0.0.9"),  # no trusted proxy: the header is ignored
+        (1, [], "10.0.0.9"),  # did not come through the proxy: the connection
+        (1, ["198.51.100.1"], "198.51.100.1"),
+        (1, ["203.0.113.66, 198.51.100.1"], "198.51.100.1"),  # the client's own entry ignored
+        (1, ["203.0.113.66", "198.51.100.1"], "198.51.100.1"),  # two header lines
+        (1, ["198.51.100.1:51200"], "198.51.100.1"),  # a proxy that adds the port
+        (1, ["[2001:db8::7]:443"], "2001:db8::7"),
+        (1, ["2001:db8::7"], "2001:db8::7"),
+        (2, ["203.0.113.66, 198.51.100.1, 192.0.2.10"], "198.51.100.1"),
+        (2, ["192.0.2.10"], "10.0.0.9"),  # fewer entries than proxies
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(
+    proxies: int, forwarded: list[str], key: str
+) -> None:
+    headers = CIMultiDict(("X-Forwarded-For", value) for value in forwarded)
+    request = make_mocked_request("POST", "/api/widget/messages", headers=headers)
+    assert client_address(request.clone(remote="10.0.0.9"), proxies) == key
+
+
+async def test_behind_a_trusted_proxy_each_visitor_has_a_bucket(
+    serve: Callable[[web.Application], Any], kb: KnowledgeBase
+) -> None:
+    environ = {"WIDGET_BURST": "1", "WIDGET_RATE_PER_MINUTE": "1", "WIDGET_TRUSTED_PROXIES": "1"}
+    url = await serve(create_app(Settings.from_env(environ), kb))
+
+    async def status(forwarded: str) -> int:
+        headers = {"X-Forwarded-For": forwarded}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"{url}/api/widget/messages", json=QUESTION, headers=headers) as response,
+        ):
+            return response.status
+
+    assert await status("198.51.100.1") == 200
+    assert await status("198.51.100.2") == 200  # another visitor through the same proxy
+    assert await status("203.0.113.66, 198.51.100.1") == 429  # a forged entry changes nothing

@@ -12,6 +12,8 @@ from bot.render import adaptive_card, card_actions, markdown, render
 from bot.strings import Catalog
 from knowledge import KnowledgeBase
 
+LINK = "https://go.microsoft.com/fwlink/?LinkId=521839"
+
 # Adaptive Cards elements and actions with the schema version that introduced
 # them (from the Adaptive Cards schema explorer); anything else is unknown to 1.5.
 ELEMENTS = {
@@ -79,6 +81,8 @@ def all_replies(kb: KnowledgeBase, catalog: Catalog) -> list[replies.Reply]:
         strings = catalog.for_locale(locale)
         for passage in kb.notice_passages(locale, "operator-connect-privacy"):
             out.append(replies.compose_answer(kb, strings, passage))
+            out.append(replies.compose_voted(kb, strings, passage))
+            out.append(replies.compose_shared(kb, strings, passage))
         passages = kb.notice_passages(locale, "operator-connect-privacy")[:3]
         out.append(replies.compose_suggestions(kb, strings, locale, passages))
         out.append(replies.compose_not_covered(kb, strings, locale))
@@ -208,3 +212,88 @@ def test_fast_serialization_is_msrests_json(kb: KnowledgeBase, channel: str) -> 
         # ...and still serialize the card as JSON, not as a string.
         for attachment in copied.serialize().get("attachments", []):
             assert isinstance(attachment["content"], dict)
+
+
+CARD_CHANNELS = ["msteams", "emulator", "webchat", "directline"]
+
+
+@pytest.mark.parametrize("channel", CARD_CHANNELS)
+def test_card_channels_get_the_card_alone_with_a_one_line_summary(
+    kb: KnowledgeBase, channel: str
+) -> None:
+    """Text next to a card shows the reply twice (Teams splits it into two messages)."""
+    catalog = Catalog.load()
+    for reply in all_replies(kb, catalog):
+        activity = render(reply, channel, catalog.for_locale(reply.locale))
+        assert activity.text is None and activity.suggested_actions is None, reply.kind
+        assert len(activity.attachments) == 1
+        summary = activity.summary
+        assert summary and len(summary) <= replies.SUMMARY_MAX and "\n" not in summary
+        assert activity.locale == reply.locale
+    # A sentence (small talk, the thanks for a vote where the card cannot be
+    # updated) is text, even where cards show.
+    strings = catalog.for_locale("es-ES")
+    for sentence in (
+        replies.compose_small_talk(strings, "es-ES", "greeting"),
+        replies.compose_feedback_thanks(strings, "es-ES"),
+    ):
+        activity = render(sentence, channel, strings)
+        assert activity.attachments is None and activity.text == sentence.intro
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        ("short", "Short"),
+        ("- an item\n  on two lines", "An item on two lines"),
+        ("word " * 30, "Word" + " word" * 18 + "…"),
+        ("x" * 120, "X" + "x" * 98 + "…"),
+    ],
+)
+def test_summaries_are_one_line_cut_on_a_word(text: str, summary: str) -> None:
+    assert replies.shorten(text) == summary
+    assert len(replies.shorten(text)) <= replies.SUMMARY_MAX
+
+
+def test_summaries_say_what_the_card_says(kb: KnowledgeBase) -> None:
+    catalog = Catalog.load()
+    strings = catalog.for_locale("de-DE")
+    passages = kb.notice_passages("de-DE", "operator-connect-privacy")[:2]
+    suggest = replies.compose_suggestions(kb, strings, "de-DE", passages)
+    assert suggest.summary.startswith(strings.did_you_mean + " ")
+    assert replies.passage_label(kb, passages[0])[:20] in suggest.summary
+    welcome = replies.compose_help(kb, strings, "de-DE", welcome=True)
+    assert welcome.summary == replies.shorten(strings.welcome)
+    notice = replies.compose_notice(kb, strings, "de-DE", "operator-connect-privacy")
+    assert notice is not None and notice.summary == kb.notice_of(passages[0]).title
+
+
+def feedback_submits(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in card_actions(card) if a.get("data", {}).get("action") == "feedback"]
+
+
+def test_each_answer_card_has_its_own_id_in_its_votes(kb: KnowledgeBase) -> None:
+    strings = Catalog.load().for_locale("en-US")
+    passage = kb.passage("en-US/operator-connect-privacy#p2")
+    assert passage is not None
+    cards = [
+        adaptive_card(replies.compose_answer(kb, strings, passage), "webchat", feedback=("+", "-"))
+        for _ in range(2)
+    ]
+    ids = [{a["data"]["card"] for a in feedback_submits(card)} for card in cards]
+    assert all(len(one) == 1 for one in ids) and ids[0] != ids[1]
+
+
+def test_voted_and_shared_cards_have_no_vote_buttons(kb: KnowledgeBase) -> None:
+    strings = Catalog.load().for_locale("ja-JP")
+    passage = kb.notice_passages("ja-JP", "operator-connect-privacy")[3]
+    voted = adaptive_card(
+        replies.compose_voted(kb, strings, passage), "msteams", feedback=("+", "-")
+    )
+    assert feedback_submits(voted) == []
+    assert strings.feedback_thanks in [e.get("text") for e in voted["body"]]
+    shared = replies.compose_shared(kb, strings, passage)
+    card = adaptive_card(shared, "msteams", feedback=("+", "-"))
+    assert card_actions(card) == []  # posted where the bot may not be: no bot buttons
+    assert f"]({LINK})" in str(card)
+    assert passage.text in str(card)

@@ -51,6 +51,7 @@ def test_bot_framework_names() -> None:
         ({"LOG_QUESTIONS": "maybe"}, "LOG_QUESTIONS must be true or false"),
         ({"WORKERS": "0"}, "WORKERS must be between 1 and 64"),
         ({"WORKERS": "two"}, "WORKERS must be a whole number"),
+        ({"WIDGET_TRUSTED_PROXIES": "11"}, "WIDGET_TRUSTED_PROXIES must be between 0 and 10"),
         ({"REDIS_URL": "cache.example.com:6379"}, r"REDIS_URL must start with redis://"),
         ({"REDIS_URL": "http://cache.example.com"}, r"REDIS_URL .*\(http://\)"),
         ({"REDIS_URL": "redis://:pw@cache.example.com:63x9"}, "REDIS_URL has a port"),
@@ -74,6 +75,8 @@ def test_scaling_settings() -> None:
     )
     assert settings.workers == 4 and settings.redis_url.startswith("rediss://")
     assert settings.metrics_dir == Path("/tmp/bot-metrics")
+    assert Settings.from_env({}).widget_trusted_proxies == 0
+    assert Settings.from_env({"WIDGET_TRUSTED_PROXIES": "1"}).widget_trusted_proxies == 1
 
 
 def test_a_bad_redis_url_is_named_without_its_password() -> None:

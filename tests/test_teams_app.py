@@ -87,6 +87,14 @@ def test_manifest_is_valid_against_the_1_29_schema(package: dict[str, bytes]) ->
         entry["languageTag"]: entry["file"]
         for entry in manifest["localizationInfo"]["additionalLanguages"]
     }
+    # The message extension: one search command, run once when opened (empty query).
+    [extension] = manifest["composeExtensions"]
+    assert extension["botId"] == BOT_ID
+    [command] = extension["commands"]
+    assert command["id"] == "searchNotice" and command["type"] == "query"
+    assert command["initialRun"] is True
+    assert [p["name"] for p in command["parameters"]] == ["query"]
+    assert command["title"] == "Search the notice"
     assert manifest["localizationInfo"]["defaultLanguageTag"] == "en"
     assert languages == {lang: f"{lang}.json" for lang in ("de", "es", "fr", "it", "ja")}
 
@@ -101,6 +109,11 @@ def test_each_localization_file_is_valid_and_complete(
     strings = Catalog.load().by_language[language]
     assert texts["name.short"] == strings.teams_app["name_short"]
     assert texts["bots[0].commandLists[0].commands[0].title"] == strings.examples[0]
+    search = "composeExtensions[0].commands[0]"
+    assert texts[f"{search}.title"] == strings.teams_app["search_title"]
+    assert texts[f"{search}.parameters[0].title"] == strings.teams_app["search_parameter_title"]
+    english = Catalog.load().by_language["en"].teams_app
+    assert texts[f"{search}.description"] != english["search_description"]  # translated
 
 
 def test_colour_icon_is_192_opaque(package: dict[str, bytes]) -> None:

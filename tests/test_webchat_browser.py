@@ -94,10 +94,15 @@ async def test_welcome_question_click_and_vote_in_web_chat(browser: Any, directl
     chosen = (await cards(page, 3)).nth(2)
     assert TITLE_FR in await chosen.inner_text()
     assert await chosen.inner_text() != text
+    # The transcript says what was chosen: the label as the user's message
+    # (a messageBack card action's displayText), not a silent postBack.
+    user = page.locator(".webchat__bubble--from-user")
+    await user.get_by_text(first, exact=True).wait_for()
 
     # A vote is thanked.
     await chosen.get_by_role("button", name="👍 Utile", exact=True).click()
     await page.locator(".webchat__bubble__content").get_by_text(THANKS_FR, exact=True).wait_for()
+    await user.get_by_text("👍 Utile", exact=True).wait_for()
 
     # Web Chat draws the cards with its own styles: nothing is cut there either.
     for index in range(3):

@@ -17,6 +17,7 @@ from bot.strings import STRINGS_DIR, Catalog
 from bot.web import create_app
 from bot.widget import STATIC, widget_strings
 from knowledge import KnowledgeBase
+from tests.conftest import shown
 
 MAX_WIDGET_BYTES = 30 * 1024
 
@@ -70,14 +71,14 @@ async def test_the_endpoint_answers_inline_with_the_same_handler_and_no_outbound
     assert status == 200
     [reply] = json.loads(body)["activities"]
     assert reply["channelId"] == "webchat" and reply["serviceUrl"] == "https://widget.invalid/"
-    assert "adresses IP" in reply["text"]
+    assert "adresses IP" in shown(reply)
     assert reply["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
 
 
 async def test_button_data_is_answered(bot_url: str) -> None:
     value = {"action": "show", "id": "de-DE/operator-connect-privacy#p2"}
     _, _, body = await call(bot_url, "/api/widget/messages", "POST", json=question("", value=value))
-    assert "exportieren und herunterladen" in json.loads(body)["activities"][0]["text"]
+    assert "exportieren und herunterladen" in shown(json.loads(body)["activities"][0])
 
 
 @pytest.mark.parametrize(

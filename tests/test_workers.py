@@ -30,6 +30,8 @@ import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import shown
+
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
     ("Is my IP address shared?", "en-US"),
@@ -141,6 +143,15 @@ def activity(text: str, locale: str, **fields: Any) -> dict[str, Any]:
     return body
 
 
+def is_dead(pid: int) -> bool:
+    """Gone, or a zombie its parent has not reaped yet."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
 def feedback_buttons(node: Any) -> list[dict[str, Any]]:
     """The data of the 👍/👎 buttons anywhere in a reply (its card, however laid out)."""
     if isinstance(node, list):
@@ -175,20 +186,24 @@ def test_two_workers_answer_on_one_port_and_metrics_count_every_worker(
     assert len(workers) == 2 and bot.process.pid not in workers  # two workers, not the parent
     connections = [c for held in workers.values() for c in held]  # 8, four per worker
 
-    status, body = request(connections[0], "POST", "/api/messages", activity(*QUESTIONS[0]))
-    assert status == 200
-    votes = sorted(feedback_buttons(json.loads(body)), key=lambda data: data["vote"])
-    assert [v["vote"] for v in votes] == ["down", "up"]
-    # 99 more questions and 10 votes, 8 at a time: one sender per connection.
-    bodies = [activity(*QUESTIONS[i % len(QUESTIONS)]) for i in range(1, 100)]
-    bodies += [activity("", "en-US", value=votes[i % 2]) for i in range(10)]
+    # One answer counts one vote (bot/votes.py): ten votes, on ten answers.
+    votes = []
+    for i in range(10):
+        status, body = request(connections[0], "POST", "/api/messages", activity(*QUESTIONS[i % 4]))
+        assert status == 200
+        buttons = sorted(feedback_buttons(json.loads(body)), key=lambda data: data["vote"])
+        assert [v["vote"] for v in buttons] == ["down", "up"]
+        votes.append(buttons[i % 2])
+    # 90 more questions and the 10 votes, 8 at a time: one sender per connection.
+    bodies = [activity(*QUESTIONS[i % len(QUESTIONS)]) for i in range(10, 100)]
+    bodies += [activity("", "en-US", value=vote) for vote in votes]
 
     def send(lane: int) -> list[int]:
         return [request(connections[lane], "POST", "/api/messages", b)[0] for b in bodies[lane::8]]
 
     with ThreadPoolExecutor(8) as pool:
         statuses = [s for lane in pool.map(send, range(8)) for s in lane]
-    assert statuses == [200] * 109
+    assert statuses == [200] * len(bodies)
 
     # Every scrape, whichever worker answers it, counts every worker's share.
     scrapes = [scrape(c) for c in connections]
@@ -203,6 +218,10 @@ def test_two_workers_answer_on_one_port_and_metrics_count_every_worker(
     for connection in workers[dead]:
         connection.close()
     os.kill(dead, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while not is_dead(dead):  # no new connection may reach it while it dies
+        assert time.monotonic() < deadline, "the killed worker is still running"
+        time.sleep(0.05)
     now = connections_by_worker(bot, per_worker=2)  # waits for the replacement to serve
     [new] = set(now) - set(workers)
     after = [scrape(c) for c in now[new]]
@@ -240,7 +259,7 @@ async def test_sigterm_stops_every_worker_after_in_flight_requests(
         response = await in_flight
         assert response.status == 200
         response.release()
-    assert len(received) == 1 and "IP addresses" in received[0]["text"]
+    assert len(received) == 1 and "IP addresses" in shown(received[0])
     assert await asyncio.to_thread(bot.process.wait, 30) == 0
     for pid in workers:
         with pytest.raises(ProcessLookupError):

@@ -122,8 +122,10 @@ class Delivery:
 
         return session
 
-    async def send(self, url: URL, body: dict[str, Any], token: str | None) -> Outcome:
-        """POST one activity; DeliveryError (already logged) when it cannot be delivered."""
+    async def send(
+        self, url: URL, body: dict[str, Any], token: str | None, method: str = "POST"
+    ) -> Outcome:
+        """POST one activity (PUT: replace one); DeliveryError, already logged, if it cannot."""
         if self.session is None:
             raise DeliveryError("the application is not running")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -135,7 +137,8 @@ class Delivery:
             if remaining <= 0:
                 break
             try:
-                async with self.session.post(
+                async with self.session.request(
+                    method,
                     url,
                     json=body,
                     headers=headers,

@@ -16,6 +16,7 @@ from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from bot import channels
 from bot.botframework.auth import Authenticator
 from bot.botframework.body import Problem, read_json_object
 from bot.botframework.delivery import DeliveryError, UnsafeServiceUrl, service_url
@@ -127,10 +128,16 @@ def on_turn_error(bot: NoticeBot) -> Callable[[TurnContext, Exception], Awaitabl
     """Says sorry in the user's language; a reply that cannot be delivered stays a DeliveryError."""
 
     async def handle(context: TurnContext, error: Exception) -> None:
+        # Imported here: bot.handler imports the renderer, which imports this package.
+        from bot.handler import LOCALE
+
         if isinstance(error, DeliveryError):
             raise error  # logged once, where it happened
         log.error("turn failed: %s", type(error).__name__, exc_info=error)
-        locale = bot.kb.resolve_locale(context.activity.locale, bot.settings.default_locale)
+        # The locale the turn chose, else the client's (the error may come before the choice).
+        locale = context.turn_state.get(LOCALE) or bot.kb.resolve_locale(
+            channels.client_locale(context.activity), bot.settings.default_locale
+        )
         await context.send_activity(bot.catalog.for_locale(locale).error)
 
     return handle

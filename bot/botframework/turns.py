@@ -151,8 +151,20 @@ class TurnRunner(BotAdapter):  # type: ignore[misc]
             responses.append(ResourceResponse())
         return responses
 
-    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
-        raise NotImplementedError("the bot never updates its messages")
+    async def update_activity(
+        self, context: TurnContext, activity: Activity
+    ) -> ResourceResponse | None:
+        """Replace a message the bot sent (Teams: the card someone voted on)."""
+        route: Route | None = context.turn_state.get(ROUTE)
+        if route is None or self.delivery is None:
+            raise DeliveryError("this turn's replies are returned, not sent")
+        if not activity.id:
+            raise DeliveryError("an update names the activity it replaces")
+        conversation = activity.conversation.id if activity.conversation else ""
+        url = reply_url(route.service_url, conversation, activity.id)
+        outcome = await self.delivery.send(url, activity_to_json(activity), route.token, "PUT")
+        found = outcome.body.get("id")
+        return ResourceResponse(id=found) if found else None
 
     async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
         raise NotImplementedError("the bot never deletes its messages")

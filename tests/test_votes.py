@@ -1,0 +1,121 @@
+"""One answer, one vote: the ledger in memory, in a real Redis shared by workers, its fallback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.settings import Settings
+from bot.votes import KEY_PREFIX, VOTE_TTL_SECONDS, LocalVotes, VoteLedger
+from bot.web import create_app
+from knowledge import KnowledgeBase
+from tests.test_ratelimit import unused_redis_url
+from tests.test_web import activity, post
+
+
+@asynccontextmanager
+async def running(ledger: VoteLedger) -> AsyncIterator[VoteLedger]:
+    """The ledger's cleanup context, entered and left as an application would."""
+    lifespan = ledger.lifespan(web.Application())
+    await anext(lifespan)
+    try:
+        yield ledger
+    finally:
+        await lifespan.aclose()
+
+
+def test_in_memory_the_first_vote_per_card_counts_and_old_cards_are_forgotten() -> None:
+    votes = LocalVotes(max_cards=2)
+    assert votes.first("c1", "card-a") and not votes.first("c1", "card-a")
+    assert votes.first("c2", "card-a")  # another conversation's card
+    assert votes.first("c1", "card-b")  # "c1/card-a" is now the least recently voted...
+    assert not votes.first("c1", "card-b")
+    assert votes.first("c2", "card-c")
+    assert votes.first("c1", "card-a")  # ...and was forgotten past two cards
+
+
+async def test_without_redis_url_each_ledger_counts_on_its_own() -> None:
+    async with running(VoteLedger()) as one, running(VoteLedger()) as other:
+        assert await one.first("c", "card") and not await one.first("c", "card")
+        assert await other.first("c", "card")  # another worker: the documented gap
+        assert not one.shared
+
+
+async def test_with_redis_every_ledger_agrees(redis_server: Any) -> None:
+    # Two ledgers stand for two workers (or two machines) with the same REDIS_URL.
+    async with (
+        running(VoteLedger(redis_server.url)) as one,
+        running(VoteLedger(redis_server.url)) as other,
+    ):
+        assert one.shared
+        assert await one.first("19:conversation", "card-1")
+        assert not await other.first("19:conversation", "card-1")
+        assert not await one.first("19:conversation", "card-1")
+        assert await other.first("19:conversation", "card-2")
+    client = Redis.from_url(redis_server.url)
+    try:
+        keys = await client.keys(KEY_PREFIX + "*")
+        assert len(keys) == 2 and not any(b"conversation" in k for k in keys)  # hashed
+        assert 0 < await client.ttl(keys[0]) <= VOTE_TTL_SECONDS
+    finally:
+        await client.aclose()
+
+
+async def test_redis_gone_falls_back_to_memory_says_so_once_and_comes_back(
+    redis_server: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.votes")
+    async with running(VoteLedger(redis_server.url)) as ledger:
+        assert await ledger.first("c", "before")
+        redis_server.kill()
+        # A repeat of a vote Redis had is still caught: the ledger remembered it too.
+        assert not await ledger.first("c", "before")
+        assert await ledger.first("c", "during") and not await ledger.first("c", "during")
+        assert not ledger.shared
+        lost = [r for r in caplog.records if "unreachable" in r.getMessage()]
+        assert len(lost) == 1
+
+
+async def test_unreachable_redis_at_start_still_counts_once_per_process() -> None:
+    async with running(VoteLedger(unused_redis_url())) as ledger:
+        assert await ledger.first("c", "card") and not await ledger.first("c", "card")
+
+
+async def test_a_vote_replayed_on_another_worker_is_not_counted_again(
+    serve: Any, kb: KnowledgeBase, redis_server: Any
+) -> None:
+    """Two apps with one REDIS_URL (two workers); a vote on one, replayed on the other."""
+    settings = Settings.from_env({"REDIS_URL": redis_server.url})
+    urls = [await serve(create_app(settings, kb)) for _ in range(2)]
+    status, body = await post(urls[0], activity("Are IP addresses shared?"))
+    assert status == 200
+    card = body["activities"][0]["attachments"][0]["content"]
+    [up] = [data for data in _vote_data(card) if data["vote"] == "up"]
+    for url in (urls[0], urls[1], urls[1]):
+        status, thanks = await post(url, activity("", value=up))
+        assert status == 200 and thanks["activities"][0]["text"] == "Thanks for the feedback!"
+    counted = 0.0
+    for url in urls:
+        async with aiohttp.ClientSession() as session, session.get(f"{url}/metrics") as r:
+            for line in (await r.text()).splitlines():
+                if line.startswith('bot_feedback_total{vote="up"}'):
+                    counted += float(line.split()[-1])
+    assert counted == 1.0
+
+
+def _vote_data(node: Any) -> list[dict[str, Any]]:
+    """The data of the vote buttons anywhere under a card element (not nested card actions)."""
+    if isinstance(node, list):
+        return [found for item in node for found in _vote_data(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("action") == "feedback":
+        return [node]
+    return [found for value in node.values() for found in _vote_data(value)]
