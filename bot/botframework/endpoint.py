@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
+from yarl import URL
 
 from bot import channels
 from bot.botframework.auth import Authenticator
@@ -106,7 +107,7 @@ def is_clean_text(value: str) -> bool:
     return value.isprintable()
 
 
-def reply_service_url(activity: Activity, settings: Settings) -> Any:
+def reply_service_url(activity: Activity, settings: Settings) -> URL:
     """The serviceUrl replies go to, judged as the sending client parses it."""
     if not isinstance(activity.service_url, str) or not activity.service_url:
         raise Problem(400, "activity has no serviceUrl to send the reply to")
