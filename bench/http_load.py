@@ -1,6 +1,7 @@
 """HTTP benchmark: throughput and latency of POST /api/messages (expectReplies, a
-real question) for the project, botbuilder's stock per-turn pattern, and a bare
-aiohttp JSON handler, in the same run, with the same load generator (wrk).
+real question) for the project, the same bot behind botbuilder's CloudAdapter,
+and a bare aiohttp JSON handler, in the same run, with the same load generator
+(wrk); then the ratio of the project's rate to the bare handler's.
 
     python bench/http_load.py [--seconds 10] [--connections 8]
 
@@ -37,8 +38,8 @@ ACTIVITY = {
 }
 ROWS = [
     ("bare aiohttp JSON handler", "bare"),
-    ("bot, stock botbuilder per-turn clients (sample pattern)", "stock"),
-    ("bot as shipped (client cache)", "project"),
+    ("bot behind botbuilder's CloudAdapter (msrest both ways)", "stock"),
+    ("bot as shipped (bot/botframework)", "project"),
 ]
 
 
@@ -59,7 +60,10 @@ def wait_up(url: str, body: bytes) -> None:
     raise SystemExit(f"server at {url} did not come up")
 
 
-def run_wrk(url: str, body_file: Path, seconds: int, connections: int) -> tuple[float, str, str]:
+def run_wrk(
+    url: str, body_file: Path, seconds: int, connections: int
+) -> tuple[float, str, str, int]:
+    """req/s, p50, p99 and the number of requests answered."""
     script = body_file.with_suffix(".lua")
     script.write_text(
         'wrk.method = "POST"\n'
@@ -76,42 +80,66 @@ def run_wrk(url: str, body_file: Path, seconds: int, connections: int) -> tuple[
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses\n{out}")
-    return rps, latency.get("50", "?"), latency.get("99", "?")
+    count = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return rps, latency.get("50", "?"), latency.get("99", "?"), count
+
+
+def cpu_seconds(pid: int) -> float:
+    """On-CPU time of every thread of a process (Linux schedstat, nanoseconds)."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return sum(int((task / "schedstat").read_text().split()[0]) for task in tasks) / 1e9
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=10, help="per server and round")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is needed: apt-get install wrk", file=sys.stderr)
         return 2
     body = json.dumps(ACTIVITY).encode()
-    results = []
+    # Every round loads each server in turn, and each row keeps its median round:
+    # on a shared machine the load drifts, and rows measured minutes apart would
+    # not be compared fairly.
+    rounds: dict[str, list[tuple[float, str, str, float]]] = {kind: [] for _, kind in ROWS}
+    servers: list[tuple[str, str, subprocess.Popen[bytes]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         body_file = Path(tmp) / "activity.json"
         body_file.write_bytes(body)
-        for label, kind in ROWS:
-            port = free_port()
+        try:
             env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-            server = subprocess.Popen(
-                [sys.executable, str(HERE / "http_servers.py"), kind, str(port)], env=env
-            )
-            try:
+            for _, kind in ROWS:
+                port = free_port()
+                command = [sys.executable, str(HERE / "http_servers.py"), kind, str(port)]
                 url = f"http://127.0.0.1:{port}/api/messages"
+                servers.append((kind, url, subprocess.Popen(command, env=env)))
                 wait_up(url, body)
                 run_wrk(url, body_file, 2, args.connections)  # warm-up
-                results.append((label, *run_wrk(url, body_file, args.seconds, args.connections)))
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
+            for _ in range(args.rounds):
+                for kind, url, process in servers:
+                    cpu = cpu_seconds(process.pid)
+                    rps, p50, p99, count = run_wrk(url, body_file, args.seconds, args.connections)
+                    per_request = (cpu_seconds(process.pid) - cpu) / max(count, 1)
+                    rounds[kind].append((rps, p50, p99, per_request))
+        finally:
+            for _kind, _url, process in servers:
+                process.terminate()
+                process.wait(timeout=10)
+    medians = {kind: sorted(runs)[len(runs) // 2] for kind, runs in rounds.items()}
+    costs = {kind: sorted(run[3] for run in runs)[len(runs) // 2] for kind, runs in rounds.items()}
     load = f"wrk -t1 -c{args.connections} -d{args.seconds}s"
-    print(f"POST /api/messages, expectReplies, one server process, {load}\n")
-    print("| server | req/s | p50 | p99 |")
-    print("| --- | ---: | ---: | ---: |")
-    for label, rps, p50, p99 in results:
-        print(f"| {label} | {rps:,.0f} | {p50} | {p99} |")
+    print(f"POST /api/messages, expectReplies, one server process each, {load},")
+    print(f"median of {args.rounds} rounds (each round loads every server in turn)\n")
+    print("| server | req/s | p50 | p99 | server CPU per request |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for label, kind in ROWS:
+        rps, p50, p99, _ = medians[kind]
+        print(f"| {label} | {rps:,.0f} | {p50} | {p99} | {costs[kind] * 1e6:,.0f} µs |")
+    ratio = medians["project"][0] / medians["bare"][0]
+    print(f"\nratio bot as shipped / bare handler: {ratio:.3f} (req/s),", end=" ")
+    print(f"{costs['bare'] / costs['project']:.3f} (CPU per request)")
     return 0
 
 

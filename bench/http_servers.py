@@ -1,8 +1,9 @@
 """Servers for bench/http_load.py, one per process: ``python bench/http_servers.py KIND PORT``.
 
-KIND: ``project`` (create_app as shipped), ``stock`` (the same app with botbuilder's
-stock per-turn client creation, as in the BotBuilder samples), ``bare`` (a plain
-aiohttp JSON handler: the floor).
+KIND: ``project`` (create_app as shipped), ``stock`` (the same bot behind
+botbuilder's own CloudAdapter, msrest both ways, as in the BotBuilder samples
+but with the expectReplies body returned), ``bare`` (a plain aiohttp JSON
+handler: the floor).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
 
 from bot.settings import Settings
-from bot.web import ADAPTER, AUTHENTICATION, create_app
+from bot.web import BOT, create_app
 
 
 def bare_app() -> web.Application:
@@ -32,17 +34,32 @@ def bare_app() -> web.Application:
     return app
 
 
+def stock_app() -> web.Application:
+    settings = Settings.from_env({})
+    bot = create_app(settings)[BOT]
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
+    )
+
+    async def handler(request: web.Request) -> web.Response:
+        activity = Activity().deserialize(await request.json())
+        auth = request.headers.get("Authorization", "")
+        response = await adapter.process_activity(auth, activity, bot.on_turn)
+        return web.json_response(response.body, status=int(response.status))
+
+    app = web.Application()
+    app.router.add_post("/api/messages", handler)
+    return app
+
+
 def main() -> None:
     kind, port = sys.argv[1], int(sys.argv[2])
     if kind == "bare":
         app = bare_app()
+    elif kind == "stock":
+        app = stock_app()
     else:
         app = create_app(Settings.from_env({}))
-        if kind == "stock":
-            inner = app[AUTHENTICATION].inner  # drop the client cache
-            adapter = CloudAdapter(inner)
-            adapter.on_turn_error = app[ADAPTER].on_turn_error
-            app[AUTHENTICATION], app[ADAPTER] = inner, adapter
     # Access logs off for every row alike: the benchmark measures request handling.
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.schema import Activity, ActivityTypes, Attachment, CardAction, SuggestedActions
+from botbuilder.schema import Activity, ActivityTypes, CardAction, SuggestedActions
 
 from bot import channels
+from bot.botframework.wire import CardAttachment
 from bot.replies import FEEDBACK, Choice, Reply, ReplyKind
 from bot.strings import Strings
 
@@ -80,40 +81,6 @@ def _submit(choice: Choice, channel_id: str | None) -> dict[str, Any]:
     """An Action.Submit whose click shows its label in the chat, as the user's message."""
     data = channels.of(channel_id).submit_data(choice.label, choice.data)
     return {"type": "Action.Submit", "title": choice.label, "data": data}
-
-
-class CardAttachment(Attachment):  # type: ignore[misc]
-    """An Adaptive Card attachment whose content is shared, not copied, by deepcopy.
-
-    TurnContext deep-copies every outgoing activity; copying a card's few
-    hundred nodes was a large share of a turn's CPU. The card is built for one
-    reply and nothing changes it afterwards, so sharing it is safe. (Not a dict
-    subclass for the content: msrest would serialize that as a string.)
-    """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> CardAttachment:
-        return CardAttachment(content_type=self.content_type, content=self.content)
-
-
-def serialize_activity(activity: Activity) -> dict[str, Any]:
-    """``activity.serialize()``, with card contents kept out of msrest.
-
-    msrest walks a card dict node by node (dozens of calls each); the card is
-    already plain JSON, so it is put back as it is. The result is the same JSON.
-    """
-    attachments = activity.attachments or []
-    contents = [a.content for a in attachments]
-    try:
-        for attachment in attachments:
-            attachment.content = None
-        data: dict[str, Any] = activity.serialize()
-    finally:
-        for attachment, content in zip(attachments, contents, strict=True):
-            attachment.content = content
-    for serialized, content in zip(data.get("attachments", []), contents, strict=True):
-        if content is not None:
-            serialized["content"] = content
-    return data
 
 
 def adaptive_card(

@@ -50,6 +50,13 @@ class Settings:
     widget_burst: int = 10
     widget_max_body_bytes: int = 16 * 1024
     shutdown_timeout_seconds: int = 30
+    # Sending one reply to serviceUrl: all attempts within this time, at most
+    # this many attempts (429/502/503/504 are retried).
+    delivery_timeout_seconds: int = 10
+    delivery_attempts: int = 3
+    # A connection with no complete request for this long is closed (idle
+    # keep-alive, slow headers); keep it above a reverse proxy's idle timeout.
+    idle_timeout_seconds: int = 75
     # Worker processes sharing the port; more than one runs under gunicorn's
     # aiohttp worker with prometheus-client's multiprocess metrics.
     workers: int = 1
@@ -101,6 +108,9 @@ class Settings:
             widget_rate_per_minute=_integer(environ, "WIDGET_RATE_PER_MINUTE", 30, 1, 100_000),
             widget_burst=_integer(environ, "WIDGET_BURST", 10, 1, 100_000),
             shutdown_timeout_seconds=_integer(environ, "SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3600),
+            delivery_timeout_seconds=_integer(environ, "DELIVERY_TIMEOUT_SECONDS", 10, 1, 120),
+            delivery_attempts=_integer(environ, "DELIVERY_ATTEMPTS", 3, 1, 10),
+            idle_timeout_seconds=_integer(environ, "IDLE_TIMEOUT_SECONDS", 75, 1, 3600),
             widget_max_body_bytes=_integer(
                 environ, "WIDGET_MAX_BODY_BYTES", 16 * 1024, 1024, 1024 * 1024
             ),

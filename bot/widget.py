@@ -3,7 +3,7 @@
 ``POST /api/widget/messages`` takes a message activity from the widget, builds
 a trusted one from it (channel ``webchat``, no client-given serviceUrl,
 ``deliveryMode: expectReplies``) and runs the same ActivityHandler in process
-(InlineAdapter): the replies come back in the response and nothing is sent
+(botframework.inline_runner): the replies come back in the response and nothing is sent
 anywhere. Browsers may call it from the bot's own origin and from the origins
 in WIDGET_ORIGINS (CORS); each client gets a rate limit (429 + Retry-After),
 in memory or in Redis (bot/ratelimit.py).
@@ -22,21 +22,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
     ChannelAccount,
     ConversationAccount,
-    ConversationReference,
     DeliveryModes,
-    ResourceResponse,
 )
 
 from bot import ratelimit
-from bot.botframework import Problem, read_json_object
+from bot.botframework import Problem, inline_runner, read_json_object
 from bot.handler import NoticeBot
-from bot.render import serialize_activity
 from bot.settings import Settings
 from bot.strings import FALLBACK_LANGUAGE, Catalog
 
@@ -111,27 +107,6 @@ def asset_response(request: web.Request, asset: Asset) -> web.Response:
     if asset.etag in request.headers.get("If-None-Match", ""):
         return web.Response(status=304, headers=headers)
     return web.Response(body=asset.body, headers={**headers, "Content-Type": asset.content_type})
-
-
-class InlineAdapter(BotAdapter):  # type: ignore[misc]
-    """Runs a turn in process and returns its replies; it has no channel to send to."""
-
-    async def process(self, activity: Activity, logic: Any) -> list[Activity]:
-        activity.delivery_mode = DeliveryModes.expect_replies
-        context = TurnContext(self, activity)
-        await self.run_pipeline(context, logic)
-        return list(context.buffered_reply_activities)
-
-    async def send_activities(
-        self, context: TurnContext, activities: list[Activity]
-    ) -> list[ResourceResponse]:
-        raise RuntimeError("inline turns return their replies; nothing is sent")
-
-    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
-        raise NotImplementedError
-
-    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
-        raise NotImplementedError
 
 
 def trusted_activity(data: dict[str, Any]) -> Activity:
@@ -212,7 +187,7 @@ class Endpoints:
         self.bot = bot
         self.assets = load_assets(catalog=bot.catalog)
         self.demo = (STATIC / "demo.html").read_text(encoding="utf-8")
-        self.adapter = InlineAdapter()
+        self.runner = inline_runner(bot)
         self.limiter = ratelimit.RateLimiter(
             settings.widget_rate_per_minute, settings.widget_burst, settings.redis_url
         )
@@ -266,6 +241,5 @@ class Endpoints:
         data = await read_json_object(request, self.settings.widget_max_body_bytes)
         if data["type"] != "message":
             raise Problem(400, "the widget endpoint takes message activities only")
-        replies = await self.adapter.process(trusted_activity(data), self.bot.on_turn)
-        body = {"activities": [serialize_activity(reply) for reply in replies]}
-        return web.json_response(body, headers=cors)
+        result = await self.runner.run(trusted_activity(data), self.bot.on_turn, route=None)
+        return web.json_response(result.body, status=result.status, headers=cors)

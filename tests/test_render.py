@@ -197,7 +197,7 @@ def test_choice_labels_never_quote_notice_text(kb: KnowledgeBase) -> None:
 def test_fast_serialization_is_msrests_json(kb: KnowledgeBase, channel: str) -> None:
     import copy
 
-    from bot.render import serialize_activity
+    from bot.botframework.wire import activity_to_json as serialize_activity
 
     catalog = Catalog.load()
     for reply in all_replies(kb, catalog):

@@ -3,7 +3,7 @@
 botbuilder 4.17 validates tokens properly but fetches the OpenID metadata and
 JWKS with synchronous ``requests.get`` and no timeout, inside async code: an
 identity endpoint that accepts connections and never answers would freeze the
-whole server. ``install`` puts an aiohttp-based fetcher with a timeout in
+whole server. ``patch`` (a cleanup context) puts an aiohttp-based fetcher with a timeout in
 botbuilder's metadata cache for the URLs this bot uses. It keeps botbuilder's
 refresh policy (keys older than a day are refreshed; an unknown key id forces
 a refresh at most once an hour) and its key format (JWK plus endorsements);
@@ -14,15 +14,18 @@ serviceurl) stays botbuilder's.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 from botframework.connector.auth import AuthenticationConstants
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from jwt.algorithms import RSAAlgorithm
+
+from bot.settings import Settings
 
 REFRESH_EVERY = timedelta(days=1)
 RETRY_UNKNOWN_KEY_AFTER = timedelta(hours=1)
@@ -88,9 +91,38 @@ def metadata_urls(channel_url: str) -> list[str]:
     ]
 
 
-def install(urls: Iterable[str], timeout: float) -> None:
-    """Use AsyncOpenIdMetadata for these metadata URLs (botbuilder's cache is per process)."""
+def install(urls: Iterable[str], timeout: float) -> Callable[[], None]:
+    """Use AsyncOpenIdMetadata for these metadata URLs; returns what undoes it.
+
+    botbuilder's cache is a class attribute (one per process): the undo puts
+    back what was there, unless another application replaced it since.
+    """
+    cache = JwtTokenExtractor.metadataCache
+    installed: dict[str, tuple[Any, AsyncOpenIdMetadata]] = {}
     for url in urls:
-        current = JwtTokenExtractor.metadataCache.get(url)
-        if not (isinstance(current, AsyncOpenIdMetadata) and current.timeout == timeout):
-            JwtTokenExtractor.metadataCache[url] = AsyncOpenIdMetadata(url, timeout)
+        ours = AsyncOpenIdMetadata(url, timeout)
+        installed[url] = (cache.get(url), ours)
+        cache[url] = ours
+
+    def undo() -> None:
+        for url, (previous, ours) in installed.items():
+            if cache.get(url) is ours:
+                if previous is None:
+                    del cache[url]
+                else:
+                    cache[url] = previous
+
+    return undo
+
+
+def patch(settings: Settings) -> Callable[[web.Application], AsyncIterator[None]]:
+    """A cleanup context: the fetcher is in place while the application runs."""
+
+    async def patched(_: web.Application) -> AsyncIterator[None]:
+        undo = install(metadata_urls(settings.openid_metadata_url), settings.auth_timeout_seconds)
+        try:
+            yield
+        finally:
+            undo()
+
+    return patched
