@@ -1,0 +1,49 @@
+"""Everyday phrasings of this round's vocabulary: trust and 'what they do with it'
+(the operator's own practices, p3), what the customer must tell its users (l1),
+'overall / in total' (the whole list, l2), and Japanese typed in kana."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import KnowledgeBase, Verdict
+
+CASES = [
+    ("en-US", "Can I trust the carrier with my data?", "p3"),
+    ("en-US", "What does the phone company do with our data?", "p3"),
+    ("en-US", "What should we tell our employees about this?", "l1"),
+    ("en-US", "In total, what gets shared with the operator?", "l2"),
+    ("fr-FR", "Qu'est-ce que le fournisseur fera de mes données ?", "p3"),
+    ("fr-FR", "Au total, quelles données sont partagées ?", "l2"),
+    ("de-DE", "Kann man dem Anbieter vertrauen?", "p3"),
+    ("de-DE", "Welche Daten gehen insgesamt an den Anbieter?", "l2"),
+    ("it-IT", "Mi posso fidare del gestore con i miei dati?", "p3"),
+    ("es-ES", "¿Qué hace la operadora con mis datos?", "p3"),
+    ("es-ES", "¿Qué hay que comunicar a los usuarios?", "l1"),
+    ("ja-JP", "きんきゅうつうわのばしょはきょうゆうされますか", "l2.3"),
+    ("ja-JP", "つうわりれきはだうんろーどできますか", "p2"),
+    # "the information listed above": exporting call records is the export paragraph
+    ("en-US", "Can the carrier download my call history?", "p2"),
+    ("de-DE", "Darf der Betreiber den Anrufverlauf exportieren?", "p2"),
+    ("it-IT", "Il gestore può scaricare il registro chiamate?", "p2"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), CASES)
+def test_everyday_phrasing(kb: KnowledgeBase, locale: str, question: str, key: str) -> None:
+    outcome = kb.ask(question, locale)
+    assert outcome.verdict == Verdict.ANSWER, (question, outcome.verdict, outcome.matches[:3])
+    best = outcome.best
+    assert best is not None and best.id.endswith(f"#{key}"), (question, best)
+
+
+def test_a_paragraph_after_a_list_holds_its_items_weakly(kb: KnowledgeBase) -> None:
+    # p2 ("... export and download the information listed above") follows the
+    # list l2; p3 follows p2, a paragraph, and refers to nothing.
+    index = kb.indexes["en-US"]
+    refers = {e.passage.key: e.refers for e in index.entries}
+    assert "~call_details" in refers["p2"] and "~location" in refers["p2"]
+    assert not refers["p3"] and not refers["l2.2"]
+    # The item itself still wins the plain question about it.
+    best = kb.ask("Does the carrier get my call history?", "en-US").best
+    assert best is not None and best.key == "l2.2"
