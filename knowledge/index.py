@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +45,7 @@ from knowledge.lexicon import (
 )
 from knowledge.model import Match, Passage, PassageKind
 from knowledge.reading import NAME_SHARE, focus, names
-from knowledge.scoring import CHILDREN_WEIGHT, CONTEXT_WEIGHT, WEAK_WEIGHT
+from knowledge.scoring import CHILDREN_WEIGHT, CONTEXT_WEIGHT, REFERENT_WEIGHT, WEAK_WEIGHT
 from knowledge.selection import top_k
 from knowledge.text import fold, words
 
@@ -81,6 +81,9 @@ class IndexedPassage:
     context: frozenset[str]
     phrasings: tuple[str, ...]
     concepts: frozenset[str]
+    # The list's item concepts a paragraph right after it speaks of ("the
+    # information listed above"); not counted in the IDF.
+    refers: frozenset[str] = frozenset()
 
 
 class LocaleIndex:
@@ -116,7 +119,7 @@ class LocaleIndex:
                     passage, frozenset(own), frozenset(context - own), phrasings, concepts
                 )
             )
-        self.entries = tuple(entries)
+        self.entries = tuple(_with_referents(entries, by_id))
         leaves = [e for e in entries if e.passage.kind != PassageKind.LIST]
         total = len(leaves)
         df: dict[str, int] = {}
@@ -161,6 +164,11 @@ class LocaleIndex:
                 context.setdefault(key, []).append(row)
         self._own = {k: np.array(v, dtype=np.int64) for k, v in own.items()}
         self._context = {k: np.array(v, dtype=np.int64) for k, v in context.items()}
+        refers: dict[str, list[int]] = {}
+        for row, entry in enumerate(self.entries):
+            for key in entry.refers:
+                refers.setdefault(key, []).append(row)
+        self._refers = {k: np.array(v, dtype=np.int64) for k, v in refers.items()}
         self._any = {
             k: np.union1d(self._own.get(k, _NONE), self._context.get(k, _NONE))
             for k in own.keys() | context.keys()
@@ -260,6 +268,10 @@ class LocaleIndex:
                 if rows is not None:
                     hit[rows] = WEAK_WEIGHT
             for key in slot.keys:
+                rows = self._refers.get(key)
+                if rows is not None:
+                    hit[rows] = np.maximum(hit[rows], REFERENT_WEIGHT)
+            for key in slot.keys:
                 rows = self._context.get(key)
                 if rows is not None:
                     hit[rows] = np.maximum(hit[rows], self._context_weight[rows])
@@ -323,6 +335,27 @@ class LocaleIndex:
                 )
             )
         return matches
+
+
+def _with_referents(
+    entries: Sequence[IndexedPassage], by_id: Mapping[str, Passage]
+) -> list[IndexedPassage]:
+    """A paragraph right after a list's last item speaks of that list ("Operators
+    can export the information listed above"): it holds the concepts of the
+    list's items, those neither it nor the lead-in names, at REFERENT_WEIGHT, so
+    "can they download my call history?" finds it, not only the item."""
+    out = list(entries)
+    for row in range(1, len(out)):
+        entry, before = out[row], out[row - 1]
+        if entry.passage.kind != PassageKind.PARAGRAPH or before.passage.kind != PassageKind.ITEM:
+            continue
+        parent = before.passage.parent
+        listed = next((e for e in out if e.passage.id == parent), None)
+        if parent is None or parent not in by_id or listed is None:
+            continue
+        items = {k for k in listed.context if k.startswith(CONCEPT_PREFIX)} - listed.own - entry.own
+        out[row] = replace(entry, refers=frozenset(items))
+    return out
 
 
 def _idf(total: int, df: int) -> float:
