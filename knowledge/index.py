@@ -41,6 +41,7 @@ from knowledge.lexicon import (
     UNCOVERED_PREFIX,
     Analyzer,
     Slot,
+    is_intent,
     is_uncovered,
 )
 from knowledge.model import Match, Passage, PassageKind
@@ -222,6 +223,28 @@ class LocaleIndex:
         """Whether the notices (or their alternative questions) use any of the slot's keys."""
         return any(k in self.idf for k in slot.all_keys)
 
+    def term_weight(self, term: Term) -> float:
+        """A slot's weight where it stands in the message."""
+        slot = term.slot
+        if term.asked:
+            return self.weight(slot) * term.emphasis
+        if is_uncovered(slot):
+            # An uncovered topic in the scene set ("... and keep it on their
+            # side") weighs as any unknown word there: only what is asked vetoes.
+            return self.unknown_idf * term.emphasis
+        weight = self.weight(slot)
+        if not slot.concepts and not is_intent(slot):
+            # A plain word of the scene set ("last week", "new team") is as
+            # telling as it is rare in the language, even when some passage
+            # happens to use it: everyday words there say little.
+            weight = min(weight, self.unknown_weight(slot))
+        return weight * term.emphasis
+
+    def unknown_weight(self, slot: Slot) -> float:
+        """A word the notice never uses: as telling as it is rare in the language."""
+        rarity = self.analyzer.frequencies.weight(slot.surface)
+        return self.unknown_idf * rarity * self.analyzer.UNKNOWN_SLOT_SHARE
+
     def weight(self, slot: Slot) -> float:
         if any(k.startswith(UNCOVERED_PREFIX) for k in slot.keys):
             return self.uncovered_idf
@@ -234,9 +257,7 @@ class LocaleIndex:
         # A slot is as telling as its most common key: synonyms are one concept.
         if known:
             return min(known)
-        # A word the notice never uses: as telling as it is rare in the language.
-        rarity = self.analyzer.frequencies.weight(slot.surface)
-        return self.unknown_idf * rarity * self.analyzer.UNKNOWN_SLOT_SHARE
+        return self.unknown_weight(slot)
 
     def analyze(self, question: str) -> list[tuple[Slot, float]]:
         """The question's slots, typos mended, each with its similarity to what was typed."""
@@ -286,13 +307,7 @@ class LocaleIndex:
         if not terms or not self.entries:
             return []
         slots = [t.slot for t in terms]
-        weights = [
-            # An uncovered topic in the scene set ("... and keep it on their
-            # side") weighs as any unknown word there: only what is asked vetoes.
-            (self.unknown_idf if not t.asked and is_uncovered(t.slot) else self.weight(t.slot))
-            * t.emphasis
-            for t in terms
-        ]
+        weights = [self.term_weight(t) for t in terms]
         hits = self.hit_matrix(slots)
         held_any = (hits > 0).any(axis=0)
         found = np.flatnonzero(held_any)

@@ -47,3 +47,42 @@ def test_a_paragraph_after_a_list_holds_its_items_weakly(kb: KnowledgeBase) -> N
     # The item itself still wins the plain question about it.
     best = kb.ask("Does the carrier get my call history?", "en-US").best
     assert best is not None and best.key == "l2.2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "message"),
+    [
+        (
+            "en-US",
+            "Our calls and their duration go through the carrier now. What is shared overall?",
+        ),
+        (
+            "en-US",
+            "The carrier handles our calls now, call history included. What is shared overall?",
+        ),
+        (
+            "fr-FR",
+            "Nos appels et leur durée passent par l'opérateur. "
+            "Au total, qu'est-ce qui est partagé ?",
+        ),
+    ],
+)
+def test_a_whole_question_after_context_keeps_its_own_answer(
+    kb: KnowledgeBase, locale: str, message: str
+) -> None:
+    # The asked sentence has a question word and concepts of its own: the
+    # context (calls, duration) must not pull it to the call-details item.
+    outcome = kb.ask(message, locale)
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "l2", outcome.matches[:3]
+
+
+def test_an_everyday_word_of_the_scene_weighs_by_its_frequency(kb: KnowledgeBase) -> None:
+    # "last" (of "last week") is used by an alternative question, but in the
+    # scene set before the question it is an everyday word, not evidence.
+    index = kb.indexes["en-US"]
+    terms = {t.slot.surface: t for t in index.read("We went live last week. Is my number shared?")}
+    last, number = terms["last"], terms["number"]
+    assert not last.asked
+    assert index.term_weight(last) < index.weight(last.slot) * last.emphasis
+    assert index.term_weight(number) == index.weight(number.slot)
