@@ -86,3 +86,30 @@ def test_an_everyday_word_of_the_scene_weighs_by_its_frequency(kb: KnowledgeBase
     assert not last.asked
     assert index.term_weight(last) < index.weight(last.slot) * last.emphasis
     assert index.term_weight(number) == index.weight(number.slot)
+
+
+@pytest.mark.parametrize(
+    ("locale", "message", "key"),
+    [
+        (
+            "de-DE",
+            "Ein paar Leute im Vertrieb wollen wissen, ob der Provider die Anrufliste "
+            "exportieren darf. Geht das?",
+            "p2",
+        ),
+        (
+            "it-IT",
+            "I colleghi vogliono sapere se il gestore può scaricare la cronologia chiamate. "
+            "È possibile?",
+            "p2",
+        ),
+    ],
+)
+def test_who_wants_to_know_is_not_what_is_asked(
+    kb: KnowledgeBase, locale: str, message: str, key: str
+) -> None:
+    # "want to know" says that someone asks, not that the operator knows
+    # (share); "Geht das?" is "is that possible?", not a notice word.
+    outcome = kb.ask(message, locale)
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == key, outcome.matches[:3]
