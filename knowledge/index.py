@@ -16,11 +16,12 @@ Score of a passage for a question (all in 0..1):
     score     = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus.
 
 Words not in the index are first corrected to the nearest indexed word within
-a few edits (optimal string alignment distance, so a swap is one edit): none
-under 5 letters, where a single edit lands on too many other words, one for
-5-7 letters, two from 8 on; so "urgense" and "pozisione" still match. Only
-words with the same first letter are candidates: typos rarely touch it, and it
-keeps real words ("changer") from being "mended" into notice words ("échanger").
+a few edits (optimal string alignment distance, so a swap is one edit): under
+5 letters, where a single edit lands on too many other words, only a dropped
+letter ("datn" -> "daten"), one for 5-7 letters, two from 8 on; so "urgense"
+and "pozisione" still match. Only words with the same first letter are
+candidates: typos rarely touch it, and it keeps real words ("changer") from
+being "mended" into notice words ("échanger").
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ UNCOVERED_SHARE = 1.0
 # Languages that capitalise every noun: there only words in capitals are names.
 NOUNS_CAPITALISED = frozenset({"de"})
 MIN_TYPO_LENGTH = 5
+# A typed word this short may still be a word of 5 letters with one letter
+# dropped ("datn", "numbr" is 5 already): the vocabulary holds only words of
+# MIN_TYPO_LENGTH or more, so one edit from 4 letters can only be that insertion.
+MIN_TYPED_TYPO_LENGTH = 4
 LONG_WORD = 8
 _NONE = np.array([], dtype=np.int64)
 
@@ -193,7 +198,7 @@ class LocaleIndex:
         for slot in slots:
             if (
                 any(k in self.idf for k in slot.all_keys)
-                or len(slot.surface) < MIN_TYPO_LENGTH
+                or len(slot.surface) < MIN_TYPED_TYPO_LENGTH
                 or " " in slot.surface
                 # An everyday word of the language is no typo ("manos" is not "macos").
                 or self.analyzer.frequencies.weight(slot.surface) < 1.0

@@ -113,3 +113,12 @@ def test_who_wants_to_know_is_not_what_is_asked(
     outcome = kb.ask(message, locale)
     assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
     assert outcome.best.key == key, outcome.matches[:3]
+
+
+def test_a_four_letter_word_with_a_dropped_letter_is_mended(kb: KnowledgeBase) -> None:
+    index = kb.indexes["de-DE"]
+    ((slot, similarity),) = index.corrected(index.analyzer.slots("datn"))
+    assert "~data" in slot.keys and similarity < 1.0
+    # Everyday short words stay what they are.
+    ((slot, similarity),) = index.corrected(index.analyzer.slots("woche"))
+    assert similarity == 1.0 and "~data" not in slot.keys
