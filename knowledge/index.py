@@ -126,6 +126,10 @@ class LocaleIndex:
                 )
             )
         self.entries = tuple(_with_referents(entries, by_id))
+        # Words of the notice's own text (not only of its alternative questions).
+        self._text_terms = frozenset(
+            t for p in passages for t in analyzer.terms(p.text) | analyzer.terms(p.context)
+        )
         leaves = [e for e in entries if e.passage.kind != PassageKind.LIST]
         total = len(leaves)
         df: dict[str, int] = {}
@@ -261,6 +265,11 @@ class LocaleIndex:
         ]
         # A slot is as telling as its most common key: synonyms are one concept.
         if known:
+            if not slot.concepts and not slot.all_keys & self._text_terms:
+                # A plain word only the alternative questions use ("gut" of
+                # "wofür ist das gut?") is as telling as it is rare in the
+                # language: everyday words there are phrasing, not topic.
+                return min(min(known), self.unknown_weight(slot))
             return min(known)
         return self.unknown_weight(slot)
 

@@ -84,7 +84,7 @@ def test_an_everyday_word_of_the_scene_weighs_by_its_frequency(kb: KnowledgeBase
     terms = {t.slot.surface: t for t in index.read("We went live last week. Is my number shared?")}
     last, number = terms["last"], terms["number"]
     assert not last.asked
-    assert index.term_weight(last) < index.weight(last.slot) * last.emphasis
+    assert index.term_weight(last) < index.idf["last"] * last.emphasis
     assert index.term_weight(number) == index.weight(number.slot)
 
 
@@ -122,3 +122,15 @@ def test_a_four_letter_word_with_a_dropped_letter_is_mended(kb: KnowledgeBase) -
     # Everyday short words stay what they are.
     ((slot, similarity),) = index.corrected(index.analyzer.slots("woche"))
     assert similarity == 1.0 and "~data" not in slot.keys
+
+
+def test_an_everyday_word_only_alternative_questions_use_weighs_little(kb: KnowledgeBase) -> None:
+    # "gut" is in an alternative question ("Wofür ist die Funktion gut?"), not
+    # in the notice: in "nicht gut, wenn..." it must not outweigh the number.
+    index = kb.indexes["de-DE"]
+    (good,) = index.analyzer.slots("gut")
+    (number,) = index.analyzer.slots("Durchwahl")
+    assert index.knows(good)
+    assert index.weight(good) < index.weight(number)
+    best = kb.ask("Es wäre nicht gut, wenn der Anbieter meine Durchwahl bekommt.", "de-DE").best
+    assert best is not None and best.key == "l2.1"
