@@ -26,6 +26,13 @@ CASES = [
     ("en-US", "Can the carrier download my call history?", "p2"),
     ("de-DE", "Darf der Betreiber den Anrufverlauf exportieren?", "p2"),
     ("it-IT", "Il gestore può scaricare il registro chiamate?", "p2"),
+    # the wrapping of a worry is not its topic
+    (
+        "fr-FR",
+        "Ça m'ennuierait que le fournisseur sache où je suis pendant un appel d'urgence.",
+        "l2.3",
+    ),
+    ("de-DE", "Ich habe ein ungutes Gefühl, wenn der Provider meine IP-Adresse kennt.", "l2.2"),
 ]
 
 
