@@ -141,3 +141,16 @@ def test_an_everyday_word_only_alternative_questions_use_weighs_little(kb: Knowl
     assert index.weight(good) < index.weight(number)
     best = kb.ask("Es wäre nicht gut, wenn der Anbieter meine Durchwahl bekommt.", "de-DE").best
     assert best is not None and best.key == "l2.1"
+
+
+def test_communicating_with_others_is_calling_not_sharing(kb: KnowledgeBase) -> None:
+    # The feature item says users can "communicate with others" (communiquer
+    # avec, comunicare con, comunicarse con): calling, not sharing data, so a
+    # "why do they send it?" does not find the feature item.
+    for locale, index in kb.indexes.items():
+        feature = next(e for e in index.entries if e.passage.key == "l1.1")
+        assert "~share" not in feature.own, locale
+    best = kb.ask(
+        "On m'a dit que Microsoft transmet des informations à l'opérateur. Pourquoi ?", "fr-FR"
+    ).best
+    assert best is not None and best.key == "l1.2"
