@@ -154,3 +154,20 @@ def test_communicating_with_others_is_calling_not_sharing(kb: KnowledgeBase) -> 
         "On m'a dit que Microsoft transmet des informations à l'opérateur. Pourquoi ?", "fr-FR"
     ).best
     assert best is not None and best.key == "l1.2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Can my employer see my call history?"),
+        ("fr-FR", "Est-ce que mon employeur peut voir mon historique d'appels ?"),
+        ("de-DE", "Kann mein Arbeitgeber sehen, wen ich anrufe?"),
+        ("es-ES", "¿Mi jefe puede ver a quién llamo?"),
+    ],
+)
+def test_what_the_employer_sees_is_not_in_the_notice(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    # The notice says what Microsoft gives the operator, not what an employer
+    # or a manager can watch: not covered, though call details are named.
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
