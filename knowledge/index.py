@@ -374,14 +374,15 @@ def _with_referents(
     list's items, those neither it nor the lead-in names, at REFERENT_WEIGHT, so
     "can they download my call history?" finds it, not only the item."""
     out = list(entries)
+    row_of = {e.passage.id: row for row, e in enumerate(out)}
     for row in range(1, len(out)):
         entry, before = out[row], out[row - 1]
         if entry.passage.kind != PassageKind.PARAGRAPH or before.passage.kind != PassageKind.ITEM:
             continue
         parent = before.passage.parent
-        listed = next((e for e in out if e.passage.id == parent), None)
-        if parent is None or parent not in by_id or listed is None:
+        if parent is None or parent not in by_id or parent not in row_of:
             continue
+        listed = out[row_of[parent]]
         items = {k for k in listed.context if k.startswith(CONCEPT_PREFIX)} - listed.own - entry.own
         out[row] = replace(entry, refers=frozenset(items))
     return out
