@@ -20,6 +20,7 @@ CASES = [
     ("it-IT", "Mi posso fidare del gestore con i miei dati?", "p3"),
     ("es-ES", "¿Qué hace la operadora con mis datos?", "p3"),
     ("es-ES", "¿Qué hay que comunicar a los usuarios?", "l1"),
+    ("fr-FR", "Qu'est-ce qui est transmis à l'opérateur, précisément ?", "l2"),
     ("ja-JP", "きんきゅうつうわのばしょはきょうゆうされますか", "l2.3"),
     ("ja-JP", "つうわりれきはだうんろーどできますか", "p2"),
     # "the information listed above": exporting call records is the export paragraph
@@ -163,11 +164,16 @@ def test_communicating_with_others_is_calling_not_sharing(kb: KnowledgeBase) -> 
         ("fr-FR", "Est-ce que mon employeur peut voir mon historique d'appels ?"),
         ("de-DE", "Kann mein Arbeitgeber sehen, wen ich anrufe?"),
         ("es-ES", "¿Mi jefe puede ver a quién llamo?"),
+        # Selling is not sharing: the notice says nothing about it.
+        ("fr-FR", "Le fournisseur a-t-il le droit de vendre mes données ?"),
+        ("en-US", "Will my carrier sell my phone number?"),
+        ("de-DE", "Verkauft der Anbieter meine Daten weiter?"),
     ],
 )
-def test_what_the_employer_sees_is_not_in_the_notice(
+def test_what_the_notice_does_not_say_is_not_covered(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     # The notice says what Microsoft gives the operator, not what an employer
-    # or a manager can watch: not covered, though call details are named.
+    # or a manager can watch, nor whether anyone sells it: not covered, though
+    # call details or sharing words are named.
     assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
