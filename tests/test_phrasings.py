@@ -22,6 +22,7 @@ CASES = [
     ("es-ES", "¿Qué hay que comunicar a los usuarios?", "l1"),
     ("fr-FR", "Qu'est-ce qui est transmis à l'opérateur, précisément ?", "l2"),
     ("ja-JP", "きんきゅうつうわのばしょはきょうゆうされますか", "l2.3"),
+    ("ja-JP", "実際に事業者へ共有されるのは何ですか？", "l2"),
     ("ja-JP", "つうわりれきはだうんろーどできますか", "p2"),
     # "the information listed above": exporting call records is the export paragraph
     ("en-US", "Can the carrier download my call history?", "p2"),
