@@ -20,10 +20,11 @@ run: $(STAMP)
 
 # Debian packages the tests drive for real: Chromium for the browser tests,
 # redis-server for the shared rate limit, Node.js (with npm) to install and run
-# the npm packages below, an emoji font so that the cards' 👍/👎 labels are drawn
-# and measured. Installed when missing and when we may (root with apt-get);
-# otherwise the tests that need them say so.
-SYSTEM_PACKAGES := chromium redis-server nodejs fonts-noto-color-emoji
+# the npm packages below, an emoji font and a Japanese font so that the cards'
+# 👍/👎 and Japanese labels are drawn, and measured, with real glyphs. Installed
+# when missing and when we may (root with apt-get); otherwise the tests that
+# need them say so.
+SYSTEM_PACKAGES := chromium redis-server nodejs fonts-noto-color-emoji fonts-ipafont-gothic
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -1,15 +1,20 @@
 """Matching benchmark: per-query latency of the project's search against a naive
 rapidfuzz ``process.extractOne`` over the same passages, plus start-up time.
 
-    python bench/matching.py [--repeat 20]
+    python bench/matching.py [--repeat 20] [--dev ../shared/eval/dev-v2.json]
 
 Prints a table; it asserts nothing. The questions are those of
-tests/eval/questions.yaml, each asked in its client locale.
+tests/eval/questions.yaml, each asked in its client locale, plus with --dev
+those of a shared question set (long messages, two questions...). Besides p50
+and p99 over every run, "p99 of best" takes each question's fastest run first:
+on a shared, loaded machine it shows the matching's own cost without the
+scheduler's pauses.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -40,6 +45,7 @@ def naive_key(kb: KnowledgeBase, texts: dict[str, list[str]], locale: str, quest
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--dev", type=Path, help="also ask a ../shared/eval question set")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -48,32 +54,44 @@ def main() -> int:
     questions = load_questions(ROOT / "tests" / "eval" / "questions.yaml")
     texts = {loc: [p.text for p in kb.passages.values() if p.locale == loc] for loc in kb.locales}
 
+    asked = [(q.text, q.client_locale) for q in questions]
+    if args.dev:
+        shared = json.loads(args.dev.read_text(encoding="utf-8"))["questions"]
+        asked += [(q["question"], q["locale"]) for q in shared]
     ours: list[float] = []
     naive: list[float] = []
+    best_ours = [float("inf")] * len(asked)
+    best_naive = [float("inf")] * len(asked)
     for _ in range(args.repeat):
-        for q in questions:
+        for i, (text, client) in enumerate(asked):
             t0 = time.perf_counter()
-            locale = kb.choose_locale(q.text, q.client_locale, "en-US")
-            kb.ask(q.text, locale)
+            locale = kb.choose_locale(text, client, "en-US")
+            kb.ask(text, locale)
             t1 = time.perf_counter()
+            resolved = kb.resolve_locale(client, "en-US")
             process.extractOne(
-                q.text, texts[q.client_locale], scorer=fuzz.WRatio, processor=utils.default_process
+                text, texts[resolved], scorer=fuzz.WRatio, processor=utils.default_process
             )
             t2 = time.perf_counter()
             ours.append((t1 - t0) * 1000)
             naive.append((t2 - t1) * 1000)
+            best_ours[i] = min(best_ours[i], ours[-1])
+            best_naive[i] = min(best_naive[i], naive[-1])
     same_locale = [q for q in questions if q.key and q.answer_locale == q.client_locale]
     naive_right = sum(naive_key(kb, texts, q.client_locale, q.text) == q.key for q in same_locale)
     passages = len(kb.passages)
     print(f"knowledge base: {passages} passages, {len(kb.locales)} locales, load {load_ms:.0f} ms")
-    print(f"{len(questions)} questions x {args.repeat} runs\n")
-    print("| matcher | p50 ms | p99 ms |")
-    print("| --- | ---: | ---: |")
-    for name, values in (
-        ("project (locale choice + ask)", ours),
-        ("naive extractOne (WRatio)", naive),
+    print(f"{len(asked)} questions x {args.repeat} runs\n")
+    print("| matcher | p50 ms | p99 ms | p99 of best ms |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, values, best in (
+        ("project (locale choice + ask)", ours, best_ours),
+        ("naive extractOne (WRatio)", naive, best_naive),
     ):
-        print(f"| {name} | {statistics.median(values):.3f} | {percentile(values, 0.99):.3f} |")
+        print(
+            f"| {name} | {statistics.median(values):.3f} | {percentile(values, 0.99):.3f} "
+            f"| {percentile(best, 0.99):.3f} |"
+        )
     print(f"\nnaive extractOne top-1, same-locale answerable: {naive_right}/{len(same_locale)}")
     print("(it always answers, so it refuses none of the out-of-scope questions)")
     return 0

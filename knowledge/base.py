@@ -2,34 +2,36 @@
 
 ``KnowledgeBase.load()`` reads ``knowledge/notices/<locale>/<slug>.md`` (plus the
 optional ``<slug>.questions.yaml`` beside each) and ``knowledge/lexicon/<lang>.yaml``;
-``ask()`` turns a question into an Outcome: an answer, "did you mean" choices,
-not covered, or small talk.
+``ask()`` is the one entry point that turns a question into an Outcome: an
+answer (one passage, or one per question of the message), "did you mean"
+choices, not covered, or small talk.
+
+Rooms: analysis (``text``, ``lexicon``, ``frequency``, ``reading``), scoring
+and selection (``index``), policy (``policy``), locales (``locales``).
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from knowledge.chunking import chunk
 from knowledge.errors import KnowledgeError
-from knowledge.index import LocaleIndex
+from knowledge.index import LocaleIndex, Term
 from knowledge.lexicon import (
     INTENT_PREFIX,
     Analyzer,
-    Slot,
     is_uncovered,
     load_analyzers,
     load_generic_concepts,
 )
-from knowledge.loader import load_notices, normalise_locale
+from knowledge.loader import load_notices
+from knowledge.locales import Locales
 from knowledge.model import Match, Notice, Passage, PassageKind
+from knowledge.policy import Evidence, Outcome, Topic, Verdict, decide, same_answer, several
 from knowledge.reading import questions as question_parts
-from knowledge.text import fold, has_cjk, words
+from knowledge.text import fold, has_cjk, strip_markup, words
 from knowledge.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
@@ -39,50 +41,15 @@ DEFAULT_NOTICES = PACKAGE_DIR / "notices"
 DEFAULT_LEXICON = PACKAGE_DIR / "lexicon"
 QUESTIONS_SUFFIX = ".questions.yaml"
 
-# Thresholds on the 0..1 score of knowledge.index; measured on tests/eval (see README).
-ANSWER_MIN_SCORE = 0.55
-SUGGEST_MIN_SCORE = 0.40
-# "Did you mean" when the runner-up is within CLOSE_K * sqrt(top) of the top
-# score (the shape of QnA Maker's active-learning rule), unless the top is sure.
-CLOSE_K = 0.04
-SURE_SCORE = 0.85
-MAX_CHOICES = 3
-# A question naming only generic concepts (share, call, operator...) is answered
-# only when it is this close to one of the passage's alternative questions.
-GENERIC_PHRASING = 0.7
 # An unknown word keeping at least this share of its weight (see knowledge.frequency)
 # is specific enough to doubt a generic-only match: "screen" 0.58, "week" 0.22.
 SPECIFIC_UNKNOWN = 0.5
 
+# When a question sentence leans on its context ("Why do they do that?"), its
+# question word weighs this many times a word of the question.
+ASKED_INTENT_EMPHASIS = 3.0
 
-class Verdict(StrEnum):
-    ANSWER = "answer"
-    SUGGEST = "suggest"
-    NOT_COVERED = "not_covered"
-    SMALL_TALK = "small_talk"
-    EMPTY = "empty"
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    verdict: Verdict
-    locale: str
-    matches: tuple[Match, ...] = ()
-    small_talk: str | None = None
-    # Further answers when the message asked several things ("is my number
-    # shared? and can they download it?"), each the best match of its part.
-    more: tuple[Match, ...] = ()
-
-    @property
-    def best(self) -> Passage | None:
-        return self.matches[0].passage if self.matches else None
-
-    @property
-    def answers(self) -> tuple[Passage, ...]:
-        """The passages to give, in order: the best, then one per further question."""
-        if self.verdict != Verdict.ANSWER or not self.matches:
-            return ()
-        return (self.matches[0].passage, *(m.passage for m in self.more))
+__all__ = ["KnowledgeBase", "Outcome", "Verdict", "load_alternatives"]
 
 
 class KnowledgeBase:
@@ -108,10 +75,12 @@ class KnowledgeBase:
             for locale, passages in sorted(by_locale.items())
         }
         # Words each locale knows, for telling which language a question is in.
-        self._vocabulary = {
-            locale: frozenset(index.analyzer.lexicon_words) | frozenset(index.vocabulary)
-            for locale, index in self.indexes.items()
-        }
+        self._locales = Locales(
+            {
+                locale: frozenset(index.analyzer.lexicon_words) | frozenset(index.vocabulary)
+                for locale, index in self.indexes.items()
+            }
+        )
 
     @classmethod
     def load(
@@ -144,66 +113,22 @@ class KnowledgeBase:
 
     def resolve_locale(self, requested: str | None, default: str) -> str:
         """Exact locale, else the same language in another region, else the default."""
-        for candidate in (requested, default):
-            if not candidate:
-                continue
-            locale = normalise_locale(candidate.replace("_", "-")) or candidate.strip().lower()
-            if locale in self.indexes:
-                return locale
-            language = locale.split("-")[0].lower()
-            same_language = [loc for loc in self.indexes if loc.split("-")[0] == language]
-            if same_language:
-                return same_language[0]
-        return self.locales[0]
+        return self._locales.resolve(requested, default)
 
     def require_locale(self, default: str) -> str:
         """The locale a configured default stands for; KnowledgeError if no notice has it.
 
         A typo in DEFAULT_LOCALE must stop the start, not silently serve another language.
         """
-        locale = normalise_locale(default.replace("_", "-")) or default.strip()
-        language = locale.split("-")[0].lower()
-        for candidate in (locale, *self.indexes):
-            if candidate in self.indexes and candidate.split("-")[0] == language:
-                return candidate
-        raise KnowledgeError(
-            "DEFAULT_LOCALE",
-            f"no notice in {default!r}; the knowledge base has {', '.join(self.locales)}",
-        )
+        return self._locales.require(default)
 
     def detect_locale(self, text: str) -> str | None:
-        """The locale whose language the text is clearly written in, or None.
-
-        Counts the words each language's stop words, lexicon and notices know;
-        a language wins when it has at least two more of them than any other.
-        Kana or kanji mean Japanese.
-        """
-        if has_cjk(text):
-            return next((loc for loc in self.indexes if loc.startswith("ja")), None)
-        tokens = words(fold(text))
-        if not tokens:
-            return None
-        counts = sorted(
-            (
-                (sum(t in vocabulary for t in tokens), locale)
-                for locale, vocabulary in self._vocabulary.items()
-            ),
-            key=lambda c: (-c[0], c[1]),
-        )
-        best, runner_up = counts[0], counts[1] if len(counts) > 1 else (0, "")
-        if best[0] >= 2 and best[0] >= runner_up[0] + 2:
-            return best[1]
-        if best[0] >= 1 and runner_up[0] == 0:
-            return best[1]
-        return None
+        """The locale whose language the text is clearly written in, or None."""
+        return self._locales.detect(text)
 
     def choose_locale(self, text: str, client_locale: str | None, default: str) -> str:
         """The question's own language when clear, else the client's, else the default."""
-        client = self.resolve_locale(client_locale, default)
-        detected = self.detect_locale(text)
-        if detected is None or detected.split("-")[0] == client.split("-")[0]:
-            return client
-        return detected
+        return self._locales.choose(text, client_locale, default)
 
     # -- passages ------------------------------------------------------------
 
@@ -237,118 +162,88 @@ class KnowledgeBase:
         return self.indexes[locale].search(question, limit)
 
     def ask(self, question: str, locale: str) -> Outcome:
+        """The one entry point: what to reply to a question in a locale of the base."""
+        question = strip_markup(question)
         if not words(fold(question)) and not has_cjk(question):
             return Outcome(Verdict.EMPTY, locale)
-        kind = self.indexes[locale].analyzer.small_talk_kind(question)
+        index = self.indexes[locale]
+        kind = index.analyzer.small_talk_kind(question)
         if kind:
             return Outcome(Verdict.SMALL_TALK, locale, small_talk=kind)
-        index = self.indexes[locale]
         outcome = self._ask_one(index, question, locale)
-        parts = question_parts(question, index.analyzer.conjunctions)
+        parts = question_parts(question, index.analyzer.conjunctions, index.analyzer.openers)
         if len(parts) < 2:
             return outcome
         # Several questions in one message: each part answered on its own; the
         # message gets every part's answer when at least two parts are answered.
         answered: list[Match] = []
-        for part in parts:
+        for part, _ in parts:
             one = self._ask_one(index, part, locale)
             if one.verdict != Verdict.ANSWER:
                 continue
             best = one.matches[0]
-            if all(not _same_answer(best.passage, m.passage) for m in answered):
+            if all(not same_answer(best.passage, m.passage) for m in answered):
                 answered.append(best)
-        if len(answered) < 2:
-            return outcome
-        return Outcome(Verdict.ANSWER, locale, (answered[0],), more=tuple(answered[1:]))
+        return several(locale, answered) if len(answered) >= 2 else outcome
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
         terms = index.read(question)
-        if any(emphasis < 1.0 for _, _, emphasis in terms):
-            # A message with context: what is asked alone first; the context
-            # only helps when the question cannot stand alone ("Is that right?").
-            asked = [t for t in terms if t[2] >= 1.0]
-            alone = self._decide(index, asked, locale)
-            if any(is_uncovered(slot) for slot, _, _ in asked):
-                return alone
-            # "Is it Microsoft?", "Why do they do that?": without a notice
-            # topic of its own, the question leans on the context.
-            names_topic = any(slot.concepts - self.generic_concepts for slot, _, _ in asked)
-            if alone.verdict == Verdict.ANSWER and names_topic:
-                return alone
-            whole = self._decide(index, terms, locale)
-            return (
-                whole
-                if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER
-                else alone
-            )
-        return self._decide(index, terms, locale)
+        asked = [t for t in terms if t.asked]
+        if len(asked) == len(terms):
+            return self._decide(index, terms, locale)
+        # A message with context: what is asked alone first; the context only
+        # helps when the question cannot stand alone ("Is that right?").
+        alone = self._decide(index, asked, locale)
+        if any(is_uncovered(t.slot) for t in asked):
+            return alone
+        # "Is it Microsoft?", "Why do they do that?": without a notice topic of
+        # its own, the question leans on the context.
+        names_topic = any(t.slot.concepts - self.generic_concepts for t in asked)
+        if alone.verdict == Verdict.ANSWER and names_topic:
+            return alone
+        # Its question word is then what it adds to the context: "why" after
+        # "Microsoft sends information to our carrier" asks for the purpose.
+        leaning = [
+            Term(t.slot, t.similarity, ASKED_INTENT_EMPHASIS)
+            if t.asked and t.slot.keys and all(k.startswith(INTENT_PREFIX) for k in t.slot.keys)
+            else t
+            for t in terms
+        ]
+        whole = self._decide(index, leaning, locale)
+        if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER:
+            return whole
+        return alone
 
-    def _decide(
-        self, index: LocaleIndex, terms: Sequence[tuple[Slot, float, float]], locale: str
-    ) -> Outcome:
-        slots = [(slot, similarity) for slot, similarity, _ in terms]
+    def _decide(self, index: LocaleIndex, terms: Sequence[Term], locale: str) -> Outcome:
         matches = index.rank(terms)
-        topic = self._topic(index, slots, matches[0]) if matches else None
-        if topic is None or matches[0].score < SUGGEST_MIN_SCORE:
-            return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
-        if any(is_uncovered(slot) for slot, _, emphasis in terms if emphasis >= 1.0):
-            # Asked about a topic the notice does not cover (retention, price...):
-            # sharing its other words with a passage does not make it covered.
-            return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
-        top = matches[0]
-        # A specific word the notice lacks ("écran", not "semaine") in what is asked.
-        unknown = any(
-            not index.knows(slot)
-            and emphasis * index.analyzer.frequencies.weight(slot.surface) >= SPECIFIC_UNKNOWN
-            for slot, _, emphasis in terms
+        evidence = Evidence(
+            topic=self._topic(index, terms, matches[0]) if matches else Topic.NONE,
+            asks_uncovered=any(is_uncovered(t.slot) for t in terms if t.asked),
+            specific_unknown=any(
+                not index.knows(t.slot)
+                and t.emphasis * index.analyzer.frequencies.weight(t.slot.surface)
+                >= SPECIFIC_UNKNOWN
+                for t in terms
+            ),
         )
-        if topic == "generic" and (unknown or top.phrasing < GENERIC_PHRASING):
-            choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE][:MAX_CHOICES]
-            if unknown:
-                # Only everyday concepts plus a specific word the notice lacks
-                # ("partager mon écran"): what is asked is not known, so no answer.
-                return Outcome(Verdict.SUGGEST, locale, tuple(choices))
-            return _suggest_or_answer(locale, matches, choices)
-        close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]
-        # A list and its own items are one answer, not rivals: the list holds them.
-        if top.passage.kind == PassageKind.LIST:
-            close = [m for m in close if m.passage.parent != top.passage.id]
-        if top.score >= ANSWER_MIN_SCORE and (len(close) == 1 or top.score >= SURE_SCORE):
-            return Outcome(Verdict.ANSWER, locale, tuple(matches))
-        choices = close if len(close) > 1 else [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
-        return _suggest_or_answer(locale, matches, choices[:MAX_CHOICES])
+        return decide(locale, matches, evidence)
 
-    def _topic(
-        self, index: LocaleIndex, slots: Sequence[tuple[Slot, float]], top: Match
-    ) -> str | None:
+    def _topic(self, index: LocaleIndex, terms: Sequence[Term], top: Match) -> Topic:
         """Which of the notice's concepts the question names and the passage holds.
 
-        "specific" (IP address, location... or an intent: "why", "which"),
-        "generic" (only share, call...) or None. Without this, "Quelle heure
-        est-il ?" would match "heures de fin des appels" on one word. A language
-        without a lexicon has no concepts: its questions count as specific.
+        Without this, "Quelle heure est-il ?" would match "heures de fin des
+        appels" on one word. A language without a lexicon has no concepts: its
+        questions count as specific.
         """
         if not index.analyzer.phrases and not index.analyzer.substrings:
-            return "specific"
-        named = [s for s, _ in slots if s.concepts and s.surface in top.matched]
+            return Topic.SPECIFIC
+        named = [t.slot for t in terms if t.slot.concepts and t.slot.surface in top.matched]
         if not named:
-            return None
-        asks = any(k.startswith(INTENT_PREFIX) for s, _ in slots for k in s.keys)
+            return Topic.NONE
+        asks = any(k.startswith(INTENT_PREFIX) for t in terms for k in t.slot.keys)
         if asks or any(s.concepts - self.generic_concepts for s in named):
-            return "specific"
-        return "generic"
-
-
-def _suggest_or_answer(locale: str, matches: Sequence[Match], choices: Sequence[Match]) -> Outcome:
-    """ "Did you mean" needs two real choices; one single choice is the answer."""
-    if len(choices) == 1:
-        return Outcome(Verdict.ANSWER, locale, tuple(matches))
-    return Outcome(Verdict.SUGGEST, locale, tuple(choices))
-
-
-def _same_answer(one: Passage, other: Passage) -> bool:
-    """The same passage, or a list and one of its own items (the list holds it)."""
-    return one.id == other.id or one.parent == other.id or other.parent == one.id
+            return Topic.SPECIFIC
+        return Topic.GENERIC
 
 
 def load_alternatives(notice: Notice) -> dict[str, list[str]]:

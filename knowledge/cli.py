@@ -3,7 +3,8 @@
 check                        validate every notice and data file
 passages [--locale L]        list the passages with their keys
 ask "question" [--locale L]  top matches with scores and why they matched
-eval FILE                    per-locale quality table on a question set
+eval FILE                    per-locale and per-kind quality tables on a question set
+frequencies                  regenerate lexicon/frequency/*.tsv from wordfreq
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from knowledge.base import DEFAULT_LEXICON, DEFAULT_NOTICES, KnowledgeBase, load
 from knowledge.chunking import chunk
 from knowledge.errors import KnowledgeError
 from knowledge.evaluation import evaluate, format_report, load_questions
+from knowledge.frequency import write_list
 from knowledge.lexicon import Analyzer, load_analyzers
 from knowledge.loader import load_notice, notice_paths
 
@@ -36,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     ev = sub.add_parser("eval", help="answer quality on a question set")
     ev.add_argument("file", type=Path)
     ev.add_argument("--show-failures", action="store_true")
+    sub.add_parser("frequencies", help="regenerate the word frequency lists (needs wordfreq)")
     args = parser.parse_args(argv)
+
+    if args.command == "frequencies":
+        return write_frequencies()
 
     if args.command == "check":
         return check(args.notices)
@@ -63,6 +69,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     report = evaluate(kb, questions)
     print(format_report(report, show_failures=args.show_failures))
+    return 0
+
+
+def write_frequencies() -> int:
+    try:
+        for language in sorted(load_analyzers(DEFAULT_LEXICON)):
+            print(f"wrote {write_list(language)}")
+    except ImportError:
+        print("error: wordfreq is not installed (pip install wordfreq)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -99,12 +115,14 @@ def show_matches(kb: KnowledgeBase, question: str, client_locale: str | None, to
     locale = kb.choose_locale(question, client_locale, "en-US")
     outcome = kb.ask(question, locale)
     index = kb.indexes[locale]
-    print(f"locale {locale}; verdict {outcome.verdict}")
-    slots = index.analyze(question)
-    for slot, similarity in slots:
-        mended = f" (typo, {similarity:.2f})" if similarity < 1 else ""
+    answers = ", ".join(p.key for p in outcome.answers)
+    print(f"locale {locale}; verdict {outcome.verdict}" + (f" ({answers})" if answers else ""))
+    for term in index.read(question):
+        slot = term.slot
+        mended = f" (typo, {term.similarity:.2f})" if term.similarity < 1 else ""
+        context = "" if term.asked else f", emphasis {term.emphasis:.2f}"
         keys = " ".join(sorted(slot.keys))
-        print(f"  slot {slot.surface!r}: {keys}, weight {index.weight(slot):.2f}{mended}")
+        print(f"  slot {slot.surface!r}: {keys}, weight {index.weight(slot):.2f}{context}{mended}")
     for match in kb.search(question, locale, top):
         first = match.passage.text.splitlines()[0]
         print(f"{match.score:.3f} cov {match.coverage:.2f} {match.passage.key:5s} {first[:60]}")

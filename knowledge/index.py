@@ -30,30 +30,48 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process, utils
+import numpy.typing as npt
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from knowledge.lexicon import CONCEPT_PREFIX, INTENT_PREFIX, UNCOVERED_PREFIX, Analyzer, Slot
+from knowledge import scoring
+from knowledge.lexicon import (
+    CONCEPT_PREFIX,
+    INTENT_PREFIX,
+    UNCOVERED_PREFIX,
+    Analyzer,
+    Slot,
+    is_uncovered,
+)
 from knowledge.model import Match, Passage, PassageKind
-from knowledge.reading import focus
+from knowledge.reading import NAME_SHARE, focus, names
+from knowledge.scoring import CHILDREN_WEIGHT, CONTEXT_WEIGHT, WEAK_WEIGHT
+from knowledge.selection import top_k
 from knowledge.text import fold, words
 
-CONTEXT_WEIGHT = 0.6
-CHILDREN_WEIGHT = 0.5
-WEAK_WEIGHT = 0.4
-COVERAGE_SHARE = 0.7
-PHRASING_SHARE = 0.2
-FOCUS_SHARE = 0.1
 INTENT_WEIGHT = 0.5
 UNKNOWN_SHARE = 0.6
 # A topic the notice does not cover (retention, password, price) weighs like
 # the rarest notice word: it is the question's point, and no passage holds it.
 UNCOVERED_SHARE = 1.0
-# See weight(): an unknown kanji bigram overlaps its neighbours by one character.
-CJK_GRAM_SHARE = 0.5
+# Languages that capitalise every noun: there only words in capitals are names.
+NOUNS_CAPITALISED = frozenset({"de"})
 MIN_TYPO_LENGTH = 5
 LONG_WORD = 8
 _NONE = np.array([], dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One slot of a question as read: how close to what was typed, how much it is asked."""
+
+    slot: Slot
+    similarity: float = 1.0  # below 1 when a typo was mended
+    emphasis: float = 1.0  # 1 in the sentence that asks, less in context or for a name
+
+    @property
+    def asked(self) -> bool:
+        return self.emphasis >= 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +186,8 @@ class LocaleIndex:
                 any(k in self.idf for k in slot.all_keys)
                 or len(slot.surface) < MIN_TYPO_LENGTH
                 or " " in slot.surface
+                # An everyday word of the language is no typo ("manos" is not "macos").
+                or self.analyzer.frequencies.weight(slot.surface) < 1.0
             ):
                 out.append((slot, 1.0))
                 continue
@@ -208,40 +228,33 @@ class LocaleIndex:
             return min(known)
         # A word the notice never uses: as telling as it is rare in the language.
         rarity = self.analyzer.frequencies.weight(slot.surface)
-        if not self.analyzer.segmented:
-            # Unsegmented text is read in overlapping bigrams: each unknown
-            # character counts in two of them, so each bigram counts half.
-            rarity *= CJK_GRAM_SHARE
-        return self.unknown_idf * rarity
+        return self.unknown_idf * rarity * self.analyzer.UNKNOWN_SLOT_SHARE
 
     def analyze(self, question: str) -> list[tuple[Slot, float]]:
         """The question's slots, typos mended, each with its similarity to what was typed."""
-        return [(slot, sim) for slot, sim, _ in self.read(question)]
+        return [(t.slot, t.similarity) for t in self.read(question)]
 
-    def read(self, question: str) -> list[tuple[Slot, float, float]]:
+    def read(self, question: str) -> list[Term]:
         """The question's slots with their similarity and emphasis (1 asked, less context)."""
-        return [
-            (slot, similarity, emphasis)
-            for sentence, emphasis in focus(question)
-            for slot, similarity in self.corrected(self.analyzer.slots(sentence))
-        ]
+        named = names(question, nouns_capitalised=self.analyzer.language in NOUNS_CAPITALISED)
+        out: list[Term] = []
+        for sentence, emphasis in focus(question):
+            for slot, similarity in self.corrected(self.analyzer.slots(sentence)):
+                if slot.surface in named and not self.knows(slot) and not is_uncovered(slot):
+                    emphasis_here = emphasis * NAME_SHARE
+                else:
+                    emphasis_here = emphasis
+                out.append(Term(slot, similarity, emphasis_here))
+        return out
 
     def search(self, question: str, limit: int = 5) -> list[Match]:
         return self.rank(self.read(question), limit)
 
-    def rank(self, terms: Sequence[tuple[Slot, float, float]], limit: int = 5) -> list[Match]:
-        """The best `limit` passages for read question slots (slot, similarity, emphasis)."""
-        if not terms or not self.entries:
-            return []
-        slots = [(slot, similarity) for slot, similarity, _ in terms]
-        weights = [self.weight(slot) * emphasis for slot, _, emphasis in terms]
-        total = sum(weights)
-        size = len(self.entries)
-        got = np.zeros(size)
-        for (slot, similarity), weight in zip(slots, weights, strict=True):
-            # The best way each passage holds the slot (see _hit): 1 in its own
-            # text, less in context, WEAK_WEIGHT by a phrase's member word.
-            hit = np.zeros(size)
+    def hit_matrix(self, slots: Sequence[Slot]) -> npt.NDArray[np.float64]:
+        """How fully each passage (columns) holds each slot (rows); see knowledge.scoring."""
+        hits = np.zeros((len(slots), len(self.entries)))
+        for row, slot in enumerate(slots):
+            hit = hits[row]
             for key in slot.weak:
                 rows = self._any.get(key)
                 if rows is not None:
@@ -254,76 +267,62 @@ class LocaleIndex:
                 rows = self._own.get(key)
                 if rows is not None:
                     hit[rows] = 1.0
-            got += weight * hit * similarity
-        found = np.flatnonzero(got)
+        return hits
+
+    def rank(self, terms: Sequence[Term], limit: int = 5) -> list[Match]:
+        """The best `limit` passages for read question terms."""
+        if not terms or not self.entries:
+            return []
+        slots = [t.slot for t in terms]
+        weights = [
+            # An uncovered topic in the scene set ("... and keep it on their
+            # side") weighs as any unknown word there: only what is asked vetoes.
+            (self.unknown_idf if not t.asked and is_uncovered(t.slot) else self.weight(t.slot))
+            * t.emphasis
+            for t in terms
+        ]
+        hits = self.hit_matrix(slots)
+        held_any = (hits > 0).any(axis=0)
+        found = np.flatnonzero(held_any)
         if found.size == 0:
             return []
-        coverage = got[found] / total
-        query_concepts = {k for slot, _ in slots for k in slot.keys}
-        focus_count = np.zeros(size)
-        for key in query_concepts:
+        sub = hits[:, found]
+        cover = scoring.coverage(
+            sub, weights, [t.similarity for t in terms], [t.asked for t in terms]
+        )
+        named = np.zeros(len(self.entries))
+        for key in {k for slot in slots for k in slot.keys}:
             rows = self._own.get(key)
             if rows is not None and key.startswith((CONCEPT_PREFIX, INTENT_PREFIX)):
-                focus_count[rows] += 1
-        counts = self._concept_count[found]
-        focus = np.divide(focus_count[found], counts, out=np.zeros(found.size), where=counts > 0)
+                named[rows] += 1
+        aim = scoring.focus(named[found], self._concept_count[found])
         # Phrasing compares what is asked, not the scene set around it.
-        query_phrasing = " ".join(
-            sorted(k for slot, _, emphasis in terms if emphasis >= 1.0 for k in slot.all_keys)
-        )
-        phrasing = np.zeros(found.size)
-        for i in np.flatnonzero(self._has_phrasings[found]).tolist():
-            phrasing[i] = max(
-                fuzz.ratio(query_phrasing, p, processor=utils.default_process) / 100.0
-                for p in self.entries[int(found[i])].phrasings
+        question_keys = " ".join(sorted(k for t in terms if t.asked for k in t.slot.all_keys))
+        phrase = np.zeros(found.size)
+        with_alternatives = np.flatnonzero(self._has_phrasings[found])
+        if with_alternatives.size:
+            phrase[with_alternatives] = scoring.phrasing(
+                question_keys,
+                [self.entries[int(found[i])].phrasings for i in with_alternatives.tolist()],
             )
-        score = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
-        # Only passages that can reach the top `limit` are ranked exactly (in
-        # Python, rounded so that float noise never decides between two).
-        if found.size > limit:
-            kth = np.partition(score, found.size - limit)[found.size - limit]
-            near = np.flatnonzero(score >= kth - 1e-5)
-            if near.size > 4 * limit:
-                # Many ties: keep the first by the exact sort's own keys (rounded
-                # score, rounded coverage, the notice's order).
-                keys = (
-                    self._order[found[near]],
-                    -np.round(coverage[near], 6),
-                    -np.round(score[near], 6),
-                )
-                near = near[np.lexsort(keys)][: 4 * limit]
-        else:
-            near = np.arange(found.size)
-        scored = [
-            (
-                round(float(score[i]), 6),
-                round(float(coverage[i]), 6),
-                round(float(phrasing[i]), 6),
-                int(found[i]),
-            )
-            for i in near.tolist()
-        ]
-        # Deterministic order: score, then coverage, then the notice's own order.
-        scored.sort(key=lambda s: (-s[0], -s[1], self.entries[s[3]].passage.order))
+        score = scoring.combine(cover, phrase, aim)
         matches = []
-        for final, cov, phr, row in scored[:limit]:
-            entry = self.entries[row]
-            held = [self._hit(slot, entry) > 0 for slot, _ in slots]
-            matched = tuple(slot.surface for (slot, _), h in zip(slots, held, strict=True) if h)
-            missing = tuple(slot.surface for (slot, _), h in zip(slots, held, strict=True) if not h)
-            matches.append(Match(entry.passage, final, cov, phr, matched, missing))
+        for final, cov, i in top_k(score, cover, self._order[found], limit):
+            row = int(found[i])
+            held = sub[:, i] > 0
+            matched = tuple(s.surface for s, h in zip(slots, held.tolist(), strict=True) if h)
+            missing = tuple(s.surface for s, h in zip(slots, held.tolist(), strict=True) if not h)
+            matches.append(
+                Match(
+                    self.entries[row].passage,
+                    final,
+                    cov,
+                    round(float(phrase[i]), 6),
+                    matched,
+                    missing,
+                )
+            )
         return matches
-
-    @staticmethod
-    def _hit(slot: Slot, entry: IndexedPassage) -> float:
-        """How fully a passage holds a slot: 1 in its text or questions, less in context."""
-        if slot.keys & entry.own:
-            return 1.0
-        if slot.keys & entry.context:
-            return CONTEXT_WEIGHT if entry.passage.kind == PassageKind.ITEM else CHILDREN_WEIGHT
-        if slot.weak & (entry.own | entry.context):
-            return WEAK_WEIGHT
-        return 0.0
 
 
 def _idf(total: int, df: int) -> float:

@@ -19,7 +19,7 @@ import Stemmer
 
 from knowledge.errors import KnowledgeError
 from knowledge.frequency import WordFrequencies, load_frequencies
-from knowledge.text import cjk_grams, fold, latin_words, words
+from knowledge.text import cjk_grams, fold, katakana, latin_words, words
 from knowledge.yamlfile import load_yaml
 
 CONCEPT_PREFIX = "~"
@@ -56,7 +56,16 @@ MAX_CACHED_STEMS = 50_000
 
 
 class Analyzer:
-    """Folding, stop words, stemming and synonym concepts of one language."""
+    """Folding, stop words, stemming and synonym concepts of one language.
+
+    This one reads scripts that put spaces between words (Latin); CjkAnalyzer
+    reads Japanese, which does not. ``Analyzer.from_file`` picks by ``script``.
+    """
+
+    # The script this analyser reads (a lexicon file's ``script``).
+    SCRIPT = "spaced"
+    # How much of an unknown slot's weight counts: a spaced word is one unit.
+    UNKNOWN_SLOT_SHARE = 1.0
 
     def __init__(
         self,
@@ -67,10 +76,10 @@ class Analyzer:
         small_talk: dict[str, list[str]],
         source: Path | str = "<memory>",
         *,
-        segmented: bool = True,
         intents: dict[str, list[str]] | None = None,
         ignore: Iterable[str] = (),
         conjunctions: Iterable[str] = (),
+        openers: Iterable[str] = (),
         uncovered: dict[str, list[str]] | None = None,
         frequencies: WordFrequencies | None = None,
     ) -> None:
@@ -78,12 +87,13 @@ class Analyzer:
         self.frequencies = frequencies or WordFrequencies(language, {})
         # Words that join two questions in one sentence ("and", "et", "und").
         self.conjunctions = tuple(fold(str(c)) for c in conjunctions)
+        # Words that open a question ("is", "pourquoi", "wer"): a conjunction
+        # before one of them starts a second question.
+        self.openers = tuple(str(o) for o in openers)
         # Words that address the bot rather than ask ("Privacy Bot" left over
         # from a Teams mention typed as plain text): dropped before reading.
         self._ignore = _phrase_pattern(fold(str(i)) for i in ignore)
         self.source = Path(source)
-        # Space-separated words; Japanese is matched on substrings and bigrams instead.
-        self.segmented = segmented
         try:
             self._stemmer = Stemmer.Stemmer(stemmer) if stemmer else None
         except KeyError:
@@ -114,28 +124,14 @@ class Analyzer:
             for term in terms:
                 folded = fold(str(term))
                 self.lexicon_words.update(words(folded))
-                if self.segmented:
-                    raw = tuple(words(folded))
-                    content = [w for w in raw if w not in self.stopwords]
-                    if len(raw) > 1 and len(content) < len(raw):
-                        # "por qué", "à quoi sert", "wen ich anrufe": the meaning
-                        # is in the small words, so match the words as written.
-                        self.raw_phrases.setdefault(raw, set()).add(key)
-                        continue
-                    if len(content) == 1:
-                        self.exact.setdefault(content[0], set()).add(key)
-                    stems = tuple(self.stem(w) for w in content)
-                    if stems:
-                        self.phrases.setdefault(stems, set()).add(key)
-                else:
-                    self.substrings.setdefault(folded, set()).add(key)
+                self._add_term(key, folded)
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         self.longest_raw_phrase = max((len(p) for p in self.raw_phrases), default=0)
         # Latin terms inside Japanese text must stand as words: "ip" is not in "sip".
-        self._substring_patterns = {
+        self._kana_patterns = {
             term: re.compile(
                 (r"(?<![a-z0-9])" if term[:1].isascii() else "")
-                + re.escape(term)
+                + re.escape(katakana(term))
                 + (r"(?![a-z0-9])" if term[-1:].isascii() else "")
             )
             for term in self.substrings
@@ -149,6 +145,21 @@ class Analyzer:
         for phrases in self.small_talk.values():
             for phrase in phrases:
                 self.lexicon_words.update(words(phrase))
+
+    def _add_term(self, key: str, folded: str) -> None:
+        """Index one lexicon term under its concept key."""
+        raw = tuple(words(folded))
+        content = [w for w in raw if w not in self.stopwords]
+        if len(raw) > 1 and len(content) < len(raw):
+            # "por qué", "à quoi sert", "wen ich anrufe": the meaning is in the
+            # small words, so match the words as written.
+            self.raw_phrases.setdefault(raw, set()).add(key)
+            return
+        if len(content) == 1:
+            self.exact.setdefault(content[0], set()).add(key)
+        stems = tuple(self.stem(w) for w in content)
+        if stems:
+            self.phrases.setdefault(stems, set()).add(key)
 
     @classmethod
     def from_file(cls, path: Path) -> Analyzer:
@@ -171,23 +182,26 @@ class Analyzer:
             raise KnowledgeError(path, "'stemmer' must be a Snowball language name or null")
         ignore = data.get("ignore") or []
         conjunctions = data.get("conjunctions") or []
-        if not isinstance(ignore, list) or not isinstance(conjunctions, list):
-            raise KnowledgeError(path, "'ignore' and 'conjunctions' must be lists")
+        openers = data.get("openers") or []
+        if not all(isinstance(v, list) for v in (ignore, conjunctions, openers)):
+            raise KnowledgeError(path, "'ignore', 'conjunctions' and 'openers' must be lists")
         uncovered = _mapping_of_lists(path, data, "uncovered")
-        segmented = data.get("segmented", True)
-        if not isinstance(segmented, bool):
-            raise KnowledgeError(path, "'segmented' must be true or false")
-        return cls(
+        script = data.get("script", "cjk" if data.get("segmented") is False else "spaced")
+        kinds: dict[object, type[Analyzer]] = {k.SCRIPT: k for k in (Analyzer, CjkAnalyzer)}
+        kind = kinds.get(script)
+        if kind is None:
+            raise KnowledgeError(path, f"'script' must be one of {', '.join(map(str, kinds))}")
+        return kind(
             language,
             stemmer,
             stopwords,
             concepts,
             small_talk,
             path,
-            segmented=segmented,
             intents=intents,
             ignore=ignore,
             conjunctions=conjunctions,
+            openers=openers,
             uncovered=uncovered,
             frequencies=load_frequencies(language),
         )
@@ -207,7 +221,7 @@ class Analyzer:
         folded = fold(text)
         if self._ignore is not None:
             folded = self._ignore.sub(" ", folded)
-        return self._segmented_slots(folded) if self.segmented else self._unsegmented_slots(folded)
+        return self._read(folded)
 
     def terms(self, text: str) -> frozenset[str]:
         return frozenset(k for slot in self.slots(text) for k in slot.all_keys)
@@ -217,7 +231,7 @@ class Analyzer:
         slots = self.slots(word)
         return slots[0] if slots else Slot(word, frozenset({word}))
 
-    def _segmented_slots(self, folded: str) -> list[Slot]:
+    def _read(self, folded: str) -> list[Slot]:
         slots: list[Slot] = []
         run: list[str] = []  # words between raw phrases
         tokens = words(folded)
@@ -276,28 +290,13 @@ class Analyzer:
                 return concepts
         return None
 
-    def _unsegmented_slots(self, folded: str) -> list[Slot]:
-        slots: list[Slot] = []
-        rest = folded
-        # Longest terms first, so 位置情報 wins over 情報.
-        for term in sorted(self.substrings, key=len, reverse=True):
-            pattern = self._substring_patterns[term]
-            while (found := pattern.search(rest)) is not None:
-                slots.append(Slot(term, frozenset(self.substrings[term]), frozenset({term})))
-                rest = rest[: found.start()] + " " + rest[found.end() :]
-        for stopword in self._cjk_stopwords:
-            rest = rest.replace(stopword, " ")
-        slots.extend(Slot(g, frozenset({g})) for g in cjk_grams(rest))
-        slots.extend(Slot(w, frozenset({w})) for w in latin_words(rest))
-        return slots
-
     def small_talk_kind(self, text: str) -> str | None:
         """greeting/thanks/goodbye when the message is only that (plus filler words)."""
         folded = " " + " ".join(words(fold(text))) + " "
         found: list[tuple[int, str]] = []
         for kind, phrases in self.small_talk.items():
             for phrase in phrases:
-                needle = f" {' '.join(words(phrase))} " if self.segmented else phrase
+                needle = self._small_talk_needle(phrase)
                 where = folded.find(needle)
                 while where >= 0:
                     found.append((where, kind))
@@ -307,12 +306,55 @@ class Analyzer:
                     where = folded.find(needle)
         if not found:
             return None
-        leftover = [w for w in words(folded) if w not in self.stopwords]
-        if self.segmented and leftover:
-            return None
-        if not self.segmented and (cjk_grams(folded) or latin_words(folded)):
+        if self._says_more(folded):
             return None
         return max(found)[1]  # the last thing said sets the tone ("merci, au revoir")
+
+    def _small_talk_needle(self, phrase: str) -> str:
+        return f" {' '.join(words(phrase))} "
+
+    def _says_more(self, folded: str) -> bool:
+        """Whether anything but stop words is left once the small talk is blanked out."""
+        return any(w not in self.stopwords for w in words(folded))
+
+
+class CjkAnalyzer(Analyzer):
+    """Japanese: no spaces between words, so lexicon terms are found as
+    substrings and the rest is read as overlapping kanji/katakana bigrams."""
+
+    SCRIPT = "cjk"
+    # Each unknown character is in two overlapping bigrams: each counts half.
+    UNKNOWN_SLOT_SHARE = 0.5
+
+    def _add_term(self, key: str, folded: str) -> None:
+        self.substrings.setdefault(folded, set()).add(key)
+
+    def _read(self, folded: str) -> list[Slot]:
+        slots: list[Slot] = []
+        rest = folded
+        # Loanwords typed in hiragana ("おぺれーたー", "だうんろーど") are the
+        # katakana terms of the lexicon: terms are sought in a katakana copy of
+        # the text (same length, so a match blanks the same span in both).
+        kana = katakana(folded)
+        # Longest terms first, so 位置情報 wins over 情報.
+        for term in sorted(self.substrings, key=len, reverse=True):
+            pattern = self._kana_patterns[term]
+            while (found := pattern.search(kana)) is not None:
+                slots.append(Slot(term, frozenset(self.substrings[term]), frozenset({term})))
+                blank = " " * (found.end() - found.start())
+                rest = rest[: found.start()] + blank + rest[found.end() :]
+                kana = kana[: found.start()] + blank + kana[found.end() :]
+        for stopword in self._cjk_stopwords:
+            rest = rest.replace(stopword, " ")
+        slots.extend(Slot(g, frozenset({g})) for g in cjk_grams(rest))
+        slots.extend(Slot(w, frozenset({w})) for w in latin_words(rest))
+        return slots
+
+    def _small_talk_needle(self, phrase: str) -> str:
+        return phrase
+
+    def _says_more(self, folded: str) -> bool:
+        return bool(cjk_grams(folded) or latin_words(folded))
 
 
 def is_uncovered(slot: Slot) -> bool:

@@ -17,8 +17,14 @@ CONTEXT_SENTENCE_WEIGHT = 0.35
 # A part of a message must have this many characters to be a question of its own.
 MIN_PART_CHARS = 6
 
+# A name (a carrier, a person, a place: "BT", "Orange", "Bretagne") is who or
+# where the question is about, not a topic the notice lacks: an unknown word
+# written as a name keeps this share of its weight.
+NAME_SHARE = 0.3
+
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
 _ASKS = ("?", "？")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def sentences(text: str) -> list[str]:
@@ -35,25 +41,59 @@ def focus(text: str) -> list[tuple[str, float]]:
     return [(part, 1.0 if i in asking else CONTEXT_SENTENCE_WEIGHT) for i, part in enumerate(parts)]
 
 
-def questions(text: str, conjunctions: Iterable[str]) -> list[str]:
+def names(text: str, *, nouns_capitalised: bool = False) -> frozenset[str]:
+    """Words written as names: capitalised inside a sentence, or in capitals (BT, TIM).
+
+    Only in a message that sets a scene (two sentences or more), where names
+    say whom the question is about. Where every noun is capitalised (German),
+    only words in capitals count.
+    """
+    found: set[str] = set()
+    parts = sentences(text)
+    if len(parts) < 2:
+        # One sentence: no scene is set, every word is what is asked about.
+        return frozenset()
+    for sentence in parts:
+        for i, word in enumerate(_WORD.findall(sentence)):
+            acronym = len(word) >= 2 and word.isupper()
+            capitalised = i > 0 and word[:1].isupper() and not nouns_capitalised
+            if acronym or capitalised:
+                found.add(word.casefold())
+    return frozenset(found)
+
+
+def questions(
+    text: str, conjunctions: Iterable[str], openers: Iterable[str] = ()
+) -> list[tuple[str, bool]]:
     """The separate questions of a message: its asking sentences, cut at "and", "et"...
 
     ("Is my number shared? And can they download it?", "What does Operator
-    Connect do, and is my SIP URI shared?"). One part means one question.
+    Connect do, and is my SIP URI shared?"). Inside a sentence a conjunction
+    cuts only after a comma or before a word that opens a question (``openers``:
+    "and is", "et pourquoi", "und wer"), so "landlines and mobiles" stays one.
+    Each part comes with whether it was cut out of a sentence. One part means
+    one question.
     """
     parts = sentences(text)
     asking = [p for p in parts if p.endswith(_ASKS)] or parts[-1:]
-    pattern = _conjunction_pattern(tuple(conjunctions))
-    out: list[str] = []
+    pattern = _conjunction_pattern(tuple(conjunctions), tuple(openers))
+    out: list[tuple[str, bool]] = []
     for sentence in asking:
-        pieces = pattern.split(sentence) if pattern else [sentence]
-        out.extend(p.strip(" ,;") for p in pieces if len(p.strip(" ,;")) >= MIN_PART_CHARS)
+        pieces = [p.strip(" ,;") for p in (pattern.split(sentence) if pattern else [sentence])]
+        pieces = [p for p in pieces if len(p) >= MIN_PART_CHARS]
+        out.extend((p, len(pieces) > 1) for p in pieces)
     return out
 
 
-def _conjunction_pattern(conjunctions: tuple[str, ...]) -> re.Pattern[str] | None:
+def _conjunction_pattern(
+    conjunctions: tuple[str, ...], openers: tuple[str, ...]
+) -> re.Pattern[str] | None:
     if not conjunctions:
         return None
     words = "|".join(re.escape(c) for c in sorted(conjunctions, key=len, reverse=True))
-    # A conjunction between two clauses, after a comma or standing as a word.
-    return re.compile(rf"(?:,\s*|\s+)(?:{words})\s+", re.IGNORECASE)
+    after_comma = rf",\s*(?:{words})\s+"
+    if not openers:
+        return re.compile(after_comma, re.IGNORECASE)
+    starts = "|".join(re.escape(o) for o in sorted(openers, key=len, reverse=True))
+    before_question = rf"\s+(?:{words})\s+(?=(?:{starts})(?![^\W_]))"
+    return re.compile(rf"{after_comma}|{before_question}", re.IGNORECASE)

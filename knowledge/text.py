@@ -80,3 +80,23 @@ def cjk_grams(folded: str) -> list[str]:
 def latin_words(folded: str) -> list[str]:
     """Words outside CJK runs (``ip``, ``sip``, ``microsoft`` in a Japanese text)."""
     return [w for w in _WORD.findall(_CJK.sub(" ", folded)) if w]
+
+
+# Hiragana ぁ..ゖ and katakana ァ..ヶ are the same syllables 0x60 apart.
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+
+
+def katakana(text: str) -> str:
+    """The text with hiragana written as katakana (same length, one to one)."""
+    return text.translate(_HIRAGANA_TO_KATAKANA)
+
+
+# A Teams mention left in the text ("<at>Privacy Bot</at> is my IP shared?")
+# names the bot, not the question; other tags are markup, their text is kept.
+_MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+
+def strip_markup(text: str) -> str:
+    """The text without mention spans and without tags."""
+    return _TAG.sub(" ", _MENTION.sub(" ", text))

@@ -15,8 +15,11 @@ import yaml
 
 from knowledge.errors import KnowledgeError
 
+# libyaml's parser when PyYAML has it (several times faster), same resolvers.
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _DataLoader(yaml.SafeLoader):
+
+class _DataLoader(_Base):  # type: ignore[valid-type,misc]
     pass
 
 

@@ -87,3 +87,6 @@ def test_the_shipped_evaluation_sets_load() -> None:
 
     assert len(load_questions(EVAL / "questions.yaml")) > 150
     assert len(load_questions(EVAL / "holdout.yaml")) > 50
+    probe = load_questions(EVAL / "probe-11.yaml")
+    assert {q.kind for q in probe} >= {"verbose", "oos-near", "no-locale"}
+    assert any(q.client_locale is None for q in probe)

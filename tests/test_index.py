@@ -42,3 +42,23 @@ def test_coverage_uses_context_for_items(kb: KnowledgeBase) -> None:
     matches = kb.search("adresse IP Microsoft", "fr-FR", limit=10)
     [item] = [m for m in matches if m.passage.key == "l2.2"]
     assert 0.5 < item.coverage < 1.0 and set(item.matched) == {"adresse ip", "microsoft"}
+
+
+def test_an_alternative_asking_for_something_else_is_a_weaker_phrasing() -> None:
+    from knowledge.scoring import INTENT_MISMATCH, phrasing
+
+    which = "?which ~data ~operator ~share"
+    [[same, other]] = [
+        phrasing(which, [("?which ~data ~operator ~share",), ("?purpose ~data ~operator ~share",)])
+    ]
+    assert same == 1.0 and other < INTENT_MISMATCH + 1e-9
+
+
+def test_an_everyday_word_is_not_mended_into_a_notice_word(kb: KnowledgeBase) -> None:
+    index = kb.indexes["es-ES"]
+    # "manos" (hands) is one edit from "macos" but is a common Spanish word.
+    [(slot, similarity)] = index.analyze("manos")
+    assert "~os" not in slot.keys and similarity == 1.0
+    # A real typo is still mended.
+    [(mended, close)] = index.analyze("emergensia")
+    assert "~emergency" in mended.keys and close < 1.0

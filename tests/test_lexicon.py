@@ -122,3 +122,25 @@ def test_french_participles_of_communiquer_share_not_call(analyzers: dict[str, A
     # Snowball cuts "communiqués" like "communication"; the listed word wins.
     [slot] = analyzers["fr"].slots("communiqués")
     assert slot.keys == {"~share"}
+
+
+def test_each_script_has_its_analyser(tmp_path: Path) -> None:
+    from knowledge.lexicon import CjkAnalyzer
+
+    analyzers = load_analyzers(DEFAULT_LEXICON)
+    assert type(analyzers["ja"]) is CjkAnalyzer
+    assert type(analyzers["fr"]) is Analyzer
+    bad = tmp_path / "xx.yaml"
+    bad.write_text("language: xx\nscript: runic\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="'script' must be one of"):
+        Analyzer.from_file(bad)
+
+
+def test_no_term_is_both_a_notice_concept_and_an_uncovered_topic() -> None:
+    # An uncovered topic vetoes an answer: a word of the notice's own concepts
+    # (even by its stem: "records" and "recorded") must never carry that veto.
+    for language, analyzer in load_analyzers(DEFAULT_LEXICON).items():
+        for table in (analyzer.phrases, analyzer.exact, analyzer.substrings):
+            for term, keys in table.items():
+                kinds = {k[0] for k in keys} - {"?"}
+                assert kinds != {"~", "!"}, (language, term, sorted(keys))

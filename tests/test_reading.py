@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from knowledge import KnowledgeBase, Verdict
 from knowledge.frequency import COMMON_FLOOR, load_frequencies
-from knowledge.reading import CONTEXT_SENTENCE_WEIGHT, focus, questions, sentences
+from knowledge.reading import CONTEXT_SENTENCE_WEIGHT, focus, names, questions, sentences
 
 
 def test_the_sentence_with_a_question_mark_is_the_question() -> None:
@@ -25,13 +27,20 @@ def test_without_a_question_mark_the_last_sentence_asks() -> None:
 
 def test_two_questions_are_cut_at_sentences_and_conjunctions() -> None:
     assert questions("Is my number shared? And can they download it?", ["and"]) == [
-        "Is my number shared?",
-        "And can they download it?",
+        ("Is my number shared?", False),
+        ("And can they download it?", False),
     ]
-    assert questions("What does it do, and is my SIP URI shared?", ["and"]) == [
-        "What does it do",
-        "is my SIP URI shared?",
+    assert questions("What does it do, and is my SIP URI shared?", ["and"], ["is"]) == [
+        ("What does it do", True),
+        ("is my SIP URI shared?", True),
     ]
+
+
+def test_landlines_and_mobiles_is_one_question(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("Can I call landlines and mobile phones from Teams?", "en-US")
+    assert [p.key for p in outcome.answers] == ["l1.1"]
+    two = kb.ask("What does Operator Connect do and is my SIP URI shared?", "en-US")
+    assert [p.key for p in two.answers] == ["l1.1", "l2.1"]
 
 
 @pytest.mark.parametrize(
@@ -82,3 +91,68 @@ def test_what_the_notice_does_not_say_is_refused(
     kb: KnowledgeBase, question: str, locale: str
 ) -> None:
     assert kb.ask(question, locale).verdict != Verdict.ANSWER
+
+
+def test_names_count_only_in_a_message_that_sets_a_scene() -> None:
+    assert names("Our carrier is BT. What will BT get?") == {"bt"}
+    assert names("What is the emergency number in the UK?") == frozenset()
+    assert names("Anbieter ist die Telekom. Was bekommt die TELEKOM?", nouns_capitalised=True) == {
+        "telekom"
+    }
+
+
+def test_a_context_sentence_missing_from_a_passage_costs_little(kb: KnowledgeBase) -> None:
+    # The scene (home, hotels) is not in the notice; the question leans on it.
+    outcome = kb.ask(
+        "I often work from hotels these days. A colleague said that when I dial 911 from "
+        "Teams my location is passed to the phone company. Is that true?",
+        "en-US",
+    )
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "l2.3"
+
+
+def test_loanwords_typed_in_hiragana_meet_their_katakana_terms(kb: KnowledgeBase) -> None:
+    from knowledge.text import katakana
+
+    assert katakana("だうんろーど") == "ダウンロード"
+    outcome = kb.ask("おぺれーたーはでーたをだうんろーどできるの", "ja-JP")
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "p2"
+
+
+def test_the_shipped_frequency_lists_are_what_wordfreq_gives() -> None:
+    pytest.importorskip("wordfreq")
+    from knowledge.frequency import from_wordfreq
+
+    shipped = load_frequencies("it").zipf
+    assert dict(from_wordfreq("it")) == shipped and len(shipped) > 5000
+
+
+def test_a_broken_frequency_line_names_the_file(tmp_path: Path) -> None:
+    from knowledge import KnowledgeError
+    from knowledge.frequency import WordFrequencies
+
+    (tmp_path / "xx.tsv").write_text("# header\nword\tnot-a-number\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"xx\.tsv: line 2"):
+        WordFrequencies.read("xx", tmp_path)
+    assert WordFrequencies.read("yy", tmp_path).weight("anything") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "locale", "key"),
+    [
+        ("Can the carrier keep a copy of my call details?", "en-US", "p2"),
+        ("How long does the carrier keep my call records?", "en-US", None),
+    ],
+)
+def test_keeping_a_copy_is_export_keeping_for_a_time_is_retention(
+    kb: KnowledgeBase, question: str, locale: str, key: str | None
+) -> None:
+    outcome = kb.ask(question, locale)
+    assert [p.key for p in outcome.answers] == ([key] if key else [])
+
+
+def test_a_mention_left_in_the_text_is_not_part_of_the_question(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("<at>Privacy Bot</at> Operator Connect, ça permet de faire quoi ?", "fr-FR")
+    assert [p.key for p in outcome.answers] == ["l1.1"]

@@ -32,3 +32,15 @@ def test_words_and_cjk_grams() -> None:
     assert cjk_grams(fold("緊急通話の場所")) == ["緊急", "急通", "通話", "場所"]
     assert cjk_grams("の所") == ["所"]  # a lone kanji is a gram of its own
     assert latin_words(fold("IP アドレスと SIP")) == ["ip", "sip"]
+
+
+def test_mentions_and_tags_are_stripped() -> None:
+    from knowledge.text import strip_markup
+
+    assert strip_markup("<at>Privacy Bot</at> is my IP shared?").split() == [
+        "is",
+        "my",
+        "IP",
+        "shared?",
+    ]
+    assert strip_markup("a <b>bold</b> 3 < 4").split() == ["a", "bold", "3", "<", "4"]

@@ -23,7 +23,9 @@ TITLE_FR = "Transferts de données entre opérateurs et microsoft pour les opér
 QUESTION_FR = "Est-ce que mon adresse IP est transmise ?"
 PASSAGE_FR = "adresses IP et systèmes d’exploitation"
 THANKS_FR = "Merci pour votre retour !"
-CARD = ".webchat__basic-transcript__activity .ac-adaptiveCard"
+ACTIVITY = ".webchat__basic-transcript__activity"
+CARD = f"{ACTIVITY} .ac-adaptiveCard"
+BUBBLE = ".webchat__bubble__content"
 
 
 @pytest.fixture
@@ -80,8 +82,13 @@ async def test_welcome_question_click_and_vote_in_web_chat(browser: Any, directl
     answer = (await cards(page, 2)).nth(1)
     text = await answer.inner_text()
     assert TITLE_FR in text and PASSAGE_FR in text
+    # The card alone: no text bubble repeats the passage above it.
+    assert await page.locator(BUBBLE).filter(has_text=PASSAGE_FR).count() == 1
     link = answer.get_by_role("link", name="Déclaration de confidentialité Microsoft")
     assert await link.get_attribute("href") == "https://go.microsoft.com/fwlink/?LinkId=521839"
+    OUTPUT.mkdir(exist_ok=True)
+    await answer.scroll_into_view_if_needed()
+    await page.screenshot(path=str(OUTPUT / "webchat-answer.png"))
 
     # A click on a choice of the answer gets that passage.
     choices = answer.get_by_role("button")
@@ -107,6 +114,5 @@ async def test_welcome_question_click_and_vote_in_web_chat(browser: Any, directl
     # Web Chat draws the cards with its own styles: nothing is cut there either.
     for index in range(3):
         assert await overflows(page.locator(CARD).nth(index)) == []
-    OUTPUT.mkdir(exist_ok=True)
     await page.screenshot(path=str(OUTPUT / "webchat.png"))
     await context.close()

@@ -86,7 +86,7 @@ async def test_a_french_question_gets_the_french_passage_and_the_link(page: Page
 
 async def test_a_did_you_mean_button_gets_the_chosen_passage(page: Page) -> None:
     await page.click(".cpw-launcher")
-    choices = await ask(page, "Comment transférer un appel dans Teams ?")
+    choices = await ask(page, "Que fait Microsoft avec mes appels ?")
     assert "Vouliez-vous dire" in await choices.inner_text()
     first = choices.locator(".cpw-actions button").first
     label = await first.inner_text()
@@ -232,7 +232,7 @@ async def widget_with_an_answer_and_a_did_you_mean(
     await page.wait_for_selector(".cpw-launcher")
     await page.click(".cpw-launcher")
     await ask(page, "Est-ce que mon adresse IP est transmise ?")
-    choices = await ask(page, "Comment transférer un appel dans Teams ?")
+    choices = await ask(page, "Que fait Microsoft avec mes appels ?")
     assert "Vouliez-vous dire" in await choices.inner_text()
     return page
 

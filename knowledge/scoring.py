@@ -1,0 +1,104 @@
+"""Scoring: one function per signal, all read from one hit matrix.
+
+The hit matrix holds, for every slot of the question (rows) and every passage
+of a locale (columns), how fully the passage holds the slot: 1 in its own text
+or alternative questions, CONTEXT_WEIGHT / CHILDREN_WEIGHT in an item's lead-in
+or a list's items, WEAK_WEIGHT by a phrase's member word, 0 not at all.
+
+    coverage  how much of the question's weight the passage holds (context
+              sentences a passage lacks count only CONTEXT_MISSING_SHARE);
+    phrasing  the closest alternative question, as a rapidfuzz ratio over
+              the sorted keys (stems and concepts) of both;
+    focus     the share of the passage's own concepts the question names, so
+              a general question gets the general passage (the list);
+    score     = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, utils
+
+from knowledge.lexicon import INTENT_PREFIX
+
+Vector = npt.NDArray[np.float64]
+
+# How fully a passage holds a slot found only in its surroundings: an item's
+# list lead-in says less than the item, a list's items less than its lead-in.
+CONTEXT_WEIGHT = 0.6
+CHILDREN_WEIGHT = 0.5
+# A phrase's member word alone ("indirizzo" of "indirizzo SIP") half matches it.
+WEAK_WEIGHT = 0.4
+# An alternative question asking for something else keeps this share of its phrasing.
+INTENT_MISMATCH = 0.5
+# ... and one that asks for nothing in particular ("when...", keywords) this share.
+INTENT_UNSAID = 0.85
+# The mix of the three signals: what the passage holds counts most.
+COVERAGE_SHARE = 0.7
+PHRASING_SHARE = 0.2
+FOCUS_SHARE = 0.1
+# A context sentence's slot a passage lacks counts this share of its weight:
+# the scene a person sets is not what they ask about.
+CONTEXT_MISSING_SHARE = 0.3
+
+
+def coverage(
+    hits: npt.NDArray[np.float64],
+    weights: Sequence[float],
+    similarities: Sequence[float],
+    asked: Sequence[bool],
+) -> Vector:
+    """Per passage: held weight over the weight it is measured against (0..1)."""
+    weight = np.asarray(weights, dtype=np.float64)[:, None]
+    similarity = np.asarray(similarities, dtype=np.float64)[:, None]
+    got = (weight * similarity * hits).sum(axis=0)
+    asked_rows = np.asarray(asked, dtype=bool)[:, None]
+    measured = np.where(
+        asked_rows, weight, weight * (CONTEXT_MISSING_SHARE + (1.0 - CONTEXT_MISSING_SHARE) * hits)
+    ).sum(axis=0)
+    result: Vector = np.divide(got, measured, out=np.zeros_like(got), where=measured > 0)
+    return result
+
+
+def focus(named: Vector, concept_counts: Vector) -> Vector:
+    """Share of each passage's own concepts that the question names."""
+    return np.divide(named, concept_counts, out=np.zeros_like(named), where=concept_counts > 0)
+
+
+def phrasing(question_keys: str, alternatives: Sequence[tuple[str, ...]]) -> Vector:
+    """Per passage, the closest of its alternative questions (0 without any).
+
+    An alternative that asks for something else ("why" where the question
+    asks "which") is not the same question however many words they share:
+    its ratio counts INTENT_MISMATCH.
+    """
+    asks = intents_of(question_keys)
+
+    def close(alt: str) -> float:
+        ratio = fuzz.ratio(question_keys, alt, processor=utils.default_process) / 100.0
+        theirs = intents_of(alt)
+        if asks and theirs and not asks & theirs:
+            return ratio * INTENT_MISMATCH
+        if asks and not theirs:
+            return ratio * INTENT_UNSAID
+        return ratio
+
+    out = np.zeros(len(alternatives))
+    for i, alts in enumerate(alternatives):
+        if alts:  # most passages of a large base have no alternative questions
+            out[i] = max(close(alt) for alt in alts)
+    return out
+
+
+@lru_cache(maxsize=4096)  # alternative questions and recent questions: bounded
+def intents_of(keys: str) -> frozenset[str]:
+    """The intent keys (``?which``, ``?purpose``) among space-separated keys."""
+    return frozenset(k for k in keys.split() if k.startswith(INTENT_PREFIX))
+
+
+def combine(coverage: Vector, phrasing: Vector, focus: Vector) -> Vector:
+    return COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
