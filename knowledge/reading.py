@@ -14,6 +14,11 @@ from collections.abc import Iterable
 
 # How much a sentence that does not ask weighs beside the one that does.
 CONTEXT_SENTENCE_WEIGHT = 0.35
+# The sentence right before the question is what a short "Is that true?" or
+# "Why?" refers to ("A colleague says the carrier gets my location when I dial
+# 911. Is that true?"): it weighs more than the greeting and the job before it,
+# still less than what is asked (its words a passage lacks cost little).
+REFERRED_SENTENCE_WEIGHT = 0.7
 # A part of a message must have this many characters to be a question of its own.
 MIN_PART_CHARS = 6
 
@@ -33,12 +38,24 @@ def sentences(text: str) -> list[str]:
 
 
 def focus(text: str) -> list[tuple[str, float]]:
-    """Each sentence with its weight: 1 for the question, CONTEXT_SENTENCE_WEIGHT for context."""
+    """Each sentence with its weight: 1 for the question, REFERRED_SENTENCE_WEIGHT for
+    the sentence right before it, CONTEXT_SENTENCE_WEIGHT for the rest of the context."""
     parts = sentences(text)
     if len(parts) <= 1:
         return [(text, 1.0)]
     asking = {i for i, part in enumerate(parts) if part.endswith(_ASKS)} or {len(parts) - 1}
-    return [(part, 1.0 if i in asking else CONTEXT_SENTENCE_WEIGHT) for i, part in enumerate(parts)]
+    referred = {i - 1 for i in asking} - asking
+    return [
+        (
+            part,
+            1.0
+            if i in asking
+            else REFERRED_SENTENCE_WEIGHT
+            if i in referred
+            else CONTEXT_SENTENCE_WEIGHT,
+        )
+        for i, part in enumerate(parts)
+    ]
 
 
 def names(text: str, *, nouns_capitalised: bool = False) -> frozenset[str]:

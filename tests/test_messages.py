@@ -1,0 +1,49 @@
+"""Messages as people write them: a scene, what someone said, then a short
+question that refers back to it ("Is that true?"); and how a "did you mean"
+is kept for real doubts."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import KnowledgeBase, Verdict
+from knowledge.reading import CONTEXT_SENTENCE_WEIGHT, REFERRED_SENTENCE_WEIGHT, focus
+
+
+def answer_key(kb: KnowledgeBase, question: str, locale: str) -> str | None:
+    outcome = kb.ask(question, locale)
+    assert outcome.verdict == Verdict.ANSWER, (question, outcome.verdict, outcome.matches[:3])
+    return outcome.best.key if outcome.best else None
+
+
+def test_the_sentence_before_the_question_is_what_it_refers_to() -> None:
+    weights = [w for _, w in focus("Hi. I'm a nurse. A friend says so. Is that true?")]
+    assert weights == [
+        CONTEXT_SENTENCE_WEIGHT,
+        CONTEXT_SENTENCE_WEIGHT,
+        REFERRED_SENTENCE_WEIGHT,
+        1.0,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        (
+            "de-DE",
+            "Ich bin Koch in einem Hotel. Ein Freund erzählt, dass der Anbieter meine "
+            "IP-Adresse bekommt. Stimmt das?",
+            "l2.2",
+        ),
+        (
+            "en-US",
+            "I'm a nurse on night shifts. A friend says the operator gets the start and "
+            "end times of my calls. True?",
+            "l2.2",
+        ),
+    ],
+)
+def test_is_that_true_leans_on_what_was_said_just_before(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
