@@ -26,6 +26,10 @@ ANSWER_MIN_SCORE = 0.55
 # on dev-v2 (0.04 -> 0.01: +3 of 302) changed none of tests/eval/*.yaml.
 CLOSE_K = 0.01
 SURE_SCORE = 0.85
+# Under ANSWER_MIN_SCORE a "did you mean" names only the passages within this
+# much of the top one: a runner-up far behind (0.55 against 0.40) is no real
+# doubt, and a "did you mean" left with one single choice is that answer.
+DOUBT_MARGIN = 0.1
 # At most this many choices in a "did you mean".
 MAX_CHOICES = 3
 # A question naming only generic concepts (share, call, operator...) is answered
@@ -107,7 +111,8 @@ def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome
         close = [m for m in close if m.passage.parent != top.passage.id]
     if top.score >= ANSWER_MIN_SCORE and (len(close) == 1 or top.score >= SURE_SCORE):
         return Outcome(Verdict.ANSWER, locale, tuple(matches))
-    choices = close if len(close) > 1 else [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
+    floor = max(SUGGEST_MIN_SCORE, top.score - DOUBT_MARGIN)
+    choices = close if len(close) > 1 else [m for m in matches if m.score >= floor]
     return suggest_or_answer(locale, matches, choices[:MAX_CHOICES])
 
 

@@ -47,3 +47,13 @@ def test_is_that_true_leans_on_what_was_said_just_before(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+def test_a_runner_up_far_behind_is_no_real_doubt(kb: KnowledgeBase) -> None:
+    # Under the answer score, the list l2 (0.40) trails its item l2.3 (0.55) by
+    # more than DOUBT_MARGIN: not a "did you mean".
+    question = (
+        "Faccio la commessa in un negozio. Mio fratello dice che il gestore vede dove "
+        "sono quando chiamo il 112. È giusto?"
+    )
+    assert answer_key(kb, question, "it-IT") == "l2.3"
