@@ -57,3 +57,28 @@ def test_a_runner_up_far_behind_is_no_real_doubt(kb: KnowledgeBase) -> None:
         "sono quando chiamo il 112. È giusto?"
     )
     assert answer_key(kb, question, "it-IT") == "l2.3"
+
+
+# Everyday words for the notice's things (and for what it does not cover).
+VOCABULARY = [
+    ("en-US", "Is there a page on how the operator deals with my information?", "p3"),
+    ("en-US", "I'm not happy the telco knows who I've been calling.", "l2.2"),
+    # "setup" as a noun is the arrangement, not a request to change settings
+    ("en-US", "Under this setup, who is responsible for my personal data?", "p1"),
+    # "landen" (to end up) stems like "Land" (a country, where data is stored)
+    ("de-DE", "Welche Infos landen beim Netzbetreiber?", "l2"),
+    # "preisgeben" (to disclose) starts like "Preis" (a price)
+    ("de-DE", "Muss ich dem Anbieter meinen Standort beim Notruf preisgeben?", "l2.3"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), VOCABULARY)
+def test_everyday_words_for_the_notices_things(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
+
+
+def test_holding_on_to_data_is_retention(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("Will my provider hold on to my call history?", "en-US")
+    assert outcome.verdict == Verdict.NOT_COVERED, outcome.matches[:2]
