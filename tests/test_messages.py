@@ -69,6 +69,15 @@ VOCABULARY = [
     ("de-DE", "Welche Infos landen beim Netzbetreiber?", "l2"),
     # "preisgeben" (to disclose) starts like "Preis" (a price)
     ("de-DE", "Muss ich dem Anbieter meinen Standort beim Notruf preisgeben?", "l2.3"),
+    ("en-US", "Can the provider tell when my calls began and when they finished?", "l2.2"),
+    # "where do I read" asks where to read more, not how to do something
+    ("en-US", "Where do I read up on how my carrier handles this?", "p3"),
+    # "records" of calls are call details, not a recording
+    ("en-US", "Will the carrier get the records of who I phoned?", "l2.2"),
+    ("es-ES", "¿Puede el operador bajarse mis datos de llamadas?", "p2"),
+    ("it-IT", "Il gestore può salvare i dati delle mie chiamate?", "p2"),
+    # "registro dei trattamenti" is the GDPR record, not a recording
+    ("it-IT", "Per il registro dei trattamenti: chi è il titolare dei dati?", "p1"),
 ]
 
 
