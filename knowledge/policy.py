@@ -100,10 +100,10 @@ def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome
         choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE][:MAX_CHOICES]
         if evidence.specific_unknown:
             # Only everyday concepts plus a specific word the notice lacks
-            # ("partager mon écran"): what is asked is not known, so no answer;
-            # choices only when there are two (one would be an answer in disguise).
-            verdict = Verdict.SUGGEST if len(choices) > 1 else Verdict.NOT_COVERED
-            return Outcome(verdict, locale, tuple(choices))
+            # ("partager mon écran", "know my salary"): what is asked is the
+            # word the notice lacks, so neither an answer nor a "did you mean"
+            # among passages that hold only the everyday words.
+            return Outcome(Verdict.NOT_COVERED, locale, tuple(choices))
         return suggest_or_answer(locale, matches, choices)
     close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]
     # A list and its own items are one answer, not rivals: the list holds them.

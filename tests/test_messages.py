@@ -91,3 +91,19 @@ def test_everyday_words_for_the_notices_things(
 def test_holding_on_to_data_is_retention(kb: KnowledgeBase) -> None:
     outcome = kb.ask("Will my provider hold on to my call history?", "en-US")
     assert outcome.verdict == Verdict.NOT_COVERED, outcome.matches[:2]
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "I don't want the operator to know my salary."),
+        ("de-DE", "Mir wäre lieber, der Anbieter kennt mein Gehalt nicht."),
+    ],
+)
+def test_everyday_concepts_around_a_word_the_notice_lacks_are_not_a_doubt(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    # Only "operator" and "know" are the notice's: its passages hold nothing of
+    # the salary, so no "did you mean" among them either.
+    outcome = kb.ask(question, locale)
+    assert outcome.verdict == Verdict.NOT_COVERED, outcome.matches[:3]
