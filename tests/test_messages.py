@@ -107,3 +107,14 @@ def test_everyday_concepts_around_a_word_the_notice_lacks_are_not_a_doubt(
     # the salary, so no "did you mean" among them either.
     outcome = kb.ask(question, locale)
     assert outcome.verdict == Verdict.NOT_COVERED, outcome.matches[:3]
+
+
+def test_a_worry_about_a_number_floating_around_is_about_sharing(kb: KnowledgeBase) -> None:
+    question = "I don't love the idea of my phone number sitting around at some telecom outfit."
+    assert answer_key(kb, question, "en-US") == "l2.1"
+
+
+def test_a_browsing_history_is_not_the_call_history(kb: KnowledgeBase) -> None:
+    # "historial" alone is the call history (call details); of browsing it is not.
+    outcome = kb.ask("No quiero que el operador vea mi historial de navegación.", "es-ES")
+    assert outcome.verdict == Verdict.NOT_COVERED, outcome.matches[:2]
