@@ -8,18 +8,30 @@ import pytest
 
 from knowledge import KnowledgeBase, Verdict
 from knowledge.frequency import COMMON_FLOOR, load_frequencies
-from knowledge.reading import CONTEXT_SENTENCE_WEIGHT, focus, names, questions, sentences
+from knowledge.reading import (
+    CONTEXT_SENTENCE_WEIGHT,
+    REFERRED_SENTENCE_WEIGHT,
+    focus,
+    names,
+    questions,
+    sentences,
+)
 
 
 def test_the_sentence_with_a_question_mark_is_the_question() -> None:
     text = "I just joined sales. My manager says calls go outside. Does the carrier get my number?"
     assert sentences(text)[-1] == "Does the carrier get my number?"
-    assert [w for _, w in focus(text)] == [CONTEXT_SENTENCE_WEIGHT, CONTEXT_SENTENCE_WEIGHT, 1.0]
+    # The sentence right before the question is what it may refer to.
+    assert [w for _, w in focus(text)] == [
+        CONTEXT_SENTENCE_WEIGHT,
+        REFERRED_SENTENCE_WEIGHT,
+        1.0,
+    ]
 
 
 def test_without_a_question_mark_the_last_sentence_asks() -> None:
     assert [w for _, w in focus("We use Teams. tell me about my location")] == [
-        CONTEXT_SENTENCE_WEIGHT,
+        REFERRED_SENTENCE_WEIGHT,
         1.0,
     ]
     assert focus("one sentence only") == [("one sentence only", 1.0)]
