@@ -281,7 +281,7 @@ class LocaleIndex:
         """The question's slots with their similarity and emphasis (1 asked, less context)."""
         named = names(question, nouns_capitalised=self.analyzer.language in NOUNS_CAPITALISED)
         out: list[Term] = []
-        for sentence, emphasis in focus(question):
+        for sentence, emphasis in focus(question, self._names_topic):
             for slot, similarity in self.corrected(self.analyzer.slots(sentence)):
                 if slot.surface in named and not self.knows(slot) and not is_uncovered(slot):
                     emphasis_here = emphasis * NAME_SHARE
@@ -289,6 +289,10 @@ class LocaleIndex:
                     emphasis_here = emphasis
                 out.append(Term(slot, similarity, emphasis_here))
         return out
+
+    def _names_topic(self, sentence: str) -> bool:
+        """Whether a sentence names one of the lexicon's concepts (what the notice speaks of)."""
+        return any(slot.concepts for slot in self.analyzer.slots(sentence))
 
     def search(self, question: str, limit: int = 5) -> list[Match]:
         return self.rank(self.read(question), limit)

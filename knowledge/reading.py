@@ -10,7 +10,7 @@ still lets a short "Is that right?" lean on the sentence before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # How much a sentence that does not ask weighs beside the one that does.
 CONTEXT_SENTENCE_WEIGHT = 0.35
@@ -37,14 +37,22 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip(" .!?。！？")]
 
 
-def focus(text: str) -> list[tuple[str, float]]:
+def focus(text: str, names_topic: Callable[[str], bool] | None = None) -> list[tuple[str, float]]:
     """Each sentence with its weight: 1 for the question, REFERRED_SENTENCE_WEIGHT for
-    the sentence right before it, CONTEXT_SENTENCE_WEIGHT for the rest of the context."""
+    the sentence it refers to (the nearest before it for which ``names_topic``
+    holds, else the one right before it), CONTEXT_SENTENCE_WEIGHT for the rest."""
     parts = sentences(text)
     if len(parts) <= 1:
         return [(text, 1.0)]
     asking = {i for i, part in enumerate(parts) if part.endswith(_ASKS)} or {len(parts) - 1}
-    referred = {i - 1 for i in asking} - asking
+    referred: set[int] = set()
+    for i in asking:
+        # The nearest sentence before it that says something the notice speaks
+        # of: "Non ho niente in contrario, ma vorrei capire." only sets a mood.
+        before = [j for j in range(i - 1, -1, -1) if j not in asking]
+        said = [j for j in before if names_topic is None or names_topic(parts[j])]
+        if said or before:
+            referred.add((said or before)[0])
     return [
         (
             part,

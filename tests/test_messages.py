@@ -26,9 +26,28 @@ def test_the_sentence_before_the_question_is_what_it_refers_to() -> None:
     ]
 
 
+def test_a_sentence_that_only_sets_a_mood_is_not_what_is_referred_to() -> None:
+    text = "A friend says the carrier gets my IP. I'm fine with it. Is that true?"
+    weights = [w for _, w in focus(text, names_topic=lambda s: "carrier" in s)]
+    assert weights == [REFERRED_SENTENCE_WEIGHT, CONTEXT_SENTENCE_WEIGHT, 1.0]
+
+
 @pytest.mark.parametrize(
     ("locale", "question", "key"),
     [
+        (
+            "en-US",
+            "My supervisor mentioned Microsoft passes information to our phone company when "
+            "we call through Teams. Honestly no objections here, purely wondering. Why does "
+            "it do that?",
+            "l1.2",
+        ),
+        (
+            "it-IT",
+            "La mia capa mi ha spiegato che Microsoft passa dei dati al gestore telefonico "
+            "quando telefoniamo. Per me va benissimo, sono solo curiosa. Come mai?",
+            "l1.2",
+        ),
         (
             "de-DE",
             "Ich bin Koch in einem Hotel. Ein Freund erzählt, dass der Anbieter meine "
