@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ class Settings:
             default_locale=text("DEFAULT_LOCALE", "en-US") or "en-US",
             notices_dir=Path(notices) if notices else None,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
-            log_level=(text("LOG_LEVEL", "INFO") or "INFO").upper(),
+            log_level=_log_level(text("LOG_LEVEL", "")),
             log_questions=_boolean(environ, "LOG_QUESTIONS"),
             allow_any_service_url=_boolean(environ, "ALLOW_ANY_SERVICE_URL"),
             auth_timeout_seconds=_integer(environ, "AUTH_TIMEOUT_SECONDS", 5, 1, 60),
@@ -169,6 +170,17 @@ def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+def _log_level(raw: str) -> str:
+    """A level name logging knows (DEBUG, INFO, WARNING, ...), in capitals; INFO when unset."""
+    if not raw:
+        return "INFO"
+    names = logging.getLevelNamesMapping()
+    if raw.upper() not in names:
+        known = ", ".join(sorted(names, key=names.__getitem__))
+        raise SettingsError(f"LOG_LEVEL must be one of {known}, not {raw!r}")
+    return raw.upper()
 
 
 def _origins(raw: str) -> tuple[str, ...]:
