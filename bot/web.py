@@ -90,7 +90,7 @@ async def readyz(request: web.Request) -> web.Response:
     unready (the widget answers on a local limit), it is reported.
     """
     kb = request.app[KNOWLEDGE]
-    passages = {locale: len(index.entries) for locale, index in kb.indexes.items()}
+    passages = kb.passage_counts()
     ready = bool(passages) and all(passages.values())
     rate_limit = await request.app[widget.LIMITER].check()
     body = {"ready": ready, "passages": passages, "rate_limit": rate_limit}
