@@ -33,9 +33,6 @@ from knowledge import KnowledgeBase
 log = logging.getLogger(__name__)
 
 METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # the name prometheus-client reads
-# aiohttp's own keep-alive default, which `python app.py` with one worker has;
-# gunicorn's (2 s) would close idle connections of the widget and of proxies sooner.
-KEEPALIVE_SECONDS = 75
 
 
 def serve(settings: Settings, knowledge_base: KnowledgeBase) -> None:
@@ -77,7 +74,10 @@ class WorkerProcesses(BaseApplication):  # type: ignore[misc]
             "worker_class": "aiohttp.GunicornWebWorker",
             # aiohttp's worker gives in-flight requests 95 % of this on SIGTERM.
             "graceful_timeout": settings.shutdown_timeout_seconds,
-            "keepalive": KEEPALIVE_SECONDS,
+            # IDLE_TIMEOUT_SECONDS, as with one worker: create_app's handler_args
+            # decide it (aiohttp lets them override the worker's keepalive); said
+            # here too so that gunicorn's 2 s default shows nowhere.
+            "keepalive": settings.idle_timeout_seconds,
             "loglevel": settings.log_level.lower(),
             "proc_name": "carrier-privacy-bot",
             "child_exit": self.child_exit,

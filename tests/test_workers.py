@@ -30,6 +30,9 @@ import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.settings import Settings
+from bot.workers import WorkerProcesses
+from knowledge import KnowledgeBase
 from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -363,3 +366,9 @@ def test_a_broken_notice_stops_start_up_before_any_worker_is_forked(tmp_path: Pa
     assert result.returncode == 1
     assert f"{broken}: invalid YAML front matter" in result.stderr
     assert "Traceback" not in result.stderr and "Booting worker" not in result.stderr
+
+
+def test_the_workers_keep_idle_connections_for_idle_timeout_seconds(kb: KnowledgeBase) -> None:
+    """gunicorn's keep-alive is IDLE_TIMEOUT_SECONDS, the value create_app's server uses."""
+    settings = Settings(workers=2, idle_timeout_seconds=33)
+    assert WorkerProcesses(settings, kb).cfg.keepalive == 33
