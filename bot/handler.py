@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 # Where the turn's locale is kept (TurnContext.turn_state), for the error reply.
 LOCALE = "carrier_privacy.locale"
 VOTES = ("up", "down")
-# Longest card id a vote may name (ours are 12 characters; Teams activity ids ~20).
-MAX_CARD_REF = 64
 # Further answers a vote's data may name (a message asks two or three things at most).
 MAX_MORE = 3
 
@@ -150,6 +148,9 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
     async def vote(self, turn_context: TurnContext, inbound: channels.Inbound, locale: str) -> None:
         """Count a vote once per answer card, then replace the card or say thanks.
 
+        Only a vote that could come from one of the bot's answer cards counts:
+        its passage exists and its card id has the shape the bot gives (see
+        ``replies.is_card_id``); anything else is thanked and not counted.
         Where the channel can update the card (Teams), the card is replaced by
         the same answer with the thanks instead of the vote buttons; elsewhere
         the thanks is a short message of its own.
@@ -158,9 +159,13 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         passage = self.kb.passage(str(button.get("id")))
         locale = passage.locale if passage else locale
         strings = self.catalog.for_locale(locale)
-        card = vote_card(button, inbound.replied_to)
-        # A vote that names no card cannot be held to one per answer: not counted.
-        if card and inbound.conversation and await self.votes.first(inbound.conversation, card):
+        card = button.get("card")
+        if (
+            passage is not None
+            and replies.is_card_id(card)
+            and inbound.conversation
+            and await self.votes.first(inbound.conversation, str(card))
+        ):
             self.metrics.feedback.labels(button["vote"]).inc()
         if passage and inbound.replied_to and inbound.channel.capabilities.updates_messages:
             more = [self.kb.passage(i) for i in str(button.get("more", "")).split()[:MAX_MORE]]
@@ -197,11 +202,3 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         turn_context.on_send_activities(keep_locale)
         strings = self.catalog.for_locale(reply.locale)
         await turn_context.send_activity(render(reply, turn_context.activity.channel_id, strings))
-
-
-def vote_card(button: dict[str, Any], replied_to: str | None) -> str | None:
-    """The answer card a vote is for: the id in its data, else the message it replies to."""
-    for card in (button.get("card"), replied_to):
-        if isinstance(card, str) and 0 < len(card) <= MAX_CARD_REF:
-            return card
-    return None

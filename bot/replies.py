@@ -7,6 +7,7 @@ bot keeps no conversation state.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,8 +75,17 @@ class Reply:
     card_id: str = ""
 
 
+# What new_card_id gives: CARD_ID_BYTES random bytes in URL-safe base64, unpadded.
+CARD_ID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{(CARD_ID_BYTES * 4 + 2) // 3}}}")
+
+
 def new_card_id() -> str:
     return secrets.token_urlsafe(CARD_ID_BYTES)
+
+
+def is_card_id(value: object) -> bool:
+    """Whether a value has the shape of the ids new_card_id gives (not whether it gave it)."""
+    return isinstance(value, str) and CARD_ID_PATTERN.fullmatch(value) is not None
 
 
 def shorten(text: str, limit: int = SUMMARY_MAX) -> str:

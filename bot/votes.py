@@ -1,8 +1,8 @@
 """One answer, one vote: which answer cards have been voted on.
 
 A vote's button data names its answer card (``card``, a random id given to
-the card when it is sent); Teams also names it by the card's activity id in
-``replyToId``. Where the channel can update a message (Teams), the card is
+the card when it is sent; a vote without one, or for no passage, is not
+counted, see ``NoticeBot.vote``). Where the channel can update a message (Teams), the card is
 replaced after the vote by one without vote buttons, so a person cannot vote
 twice on it. What this ledger adds is that a vote delivered again (a double
 click before the update lands, a channel's retry, a replayed request, Web

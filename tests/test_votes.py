@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.web import create_app
 from knowledge import KnowledgeBase
 from tests.test_ratelimit import unused_redis_url
 from tests.test_web import activity, post
+from tests.test_widget import call
 
 
 @asynccontextmanager
@@ -108,6 +110,50 @@ async def test_a_vote_replayed_on_another_worker_is_not_counted_again(
                 if line.startswith('bot_feedback_total{vote="up"}'):
                     counted += float(line.split()[-1])
     assert counted == 1.0
+
+
+async def feedback_counted(url: str) -> float:
+    async with aiohttp.ClientSession() as session, session.get(f"{url}/metrics") as r:
+        return sum(
+            float(line.split()[-1])
+            for line in (await r.text()).splitlines()
+            if line.startswith("bot_feedback_total{")
+        )
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda n, real: {"card": f"forged{n}", "id": "x"}, id="no-such-passage"),
+        pytest.param(lambda n, real: {"card": f"forged{n}", "id": real["id"]}, id="card-not-ours"),
+        pytest.param(lambda n, real: {"card": real["card"] + "!", "id": real["id"]}, id="charset"),
+        pytest.param(lambda n, real: {"card": None, "id": real["id"]}, id="no-card"),
+        pytest.param(lambda n, real: {"card": real["card"], "id": f"x{n}"}, id="bad-id"),
+    ],
+)
+async def test_a_forged_vote_is_thanked_and_not_counted(
+    bot_url: str, forge: Callable[[int, dict[str, Any]], dict[str, Any]]
+) -> None:
+    """Widget posts with vote data the bot never issued: thanked, never counted."""
+
+    async def widget(text: str, value: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = {"type": "message", "text": text, "locale": "en-US", "conversation": {"id": "w-1"}}
+        status, _, reply = await call(
+            bot_url, "/api/widget/messages", "POST", json={**body, "value": value}
+        )
+        assert status == 200
+        [first, *_] = json.loads(reply)["activities"]
+        return dict(first)
+
+    [real] = [d for d in _vote_data(await widget("Are IP addresses shared?")) if d["vote"] == "up"]
+    for n in range(5):
+        thanks = await widget("", {"action": "feedback", "vote": "up", **forge(n, real)})
+        assert thanks["text"] == "Thanks for the feedback!"
+    assert await feedback_counted(bot_url) == 0.0
+    # The card's own vote counts, once.
+    for _ in range(2):
+        assert (await widget("", real))["text"] == "Thanks for the feedback!"
+    assert await feedback_counted(bot_url) == 1.0
 
 
 def _vote_data(node: Any) -> list[dict[str, Any]]:
