@@ -233,15 +233,25 @@ def test_two_workers_answer_on_one_port_and_metrics_count_every_worker(
     assert f"worker {dead} exited" in bot.log_text()
 
 
-async def test_sigterm_stops_every_worker_after_in_flight_requests(
-    serve: Any, start_bot: Callable[..., Bot]
+def refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+async def test_sigterm_lets_in_flight_requests_finish_refuses_new_ones_and_stops_every_worker(
+    serve: Any, start_bot: Callable[..., Bot], workers: str
 ) -> None:
+    """``python app.py`` alone (aiohttp) and with gunicorn's workers shut down alike."""
     received: list[dict[str, Any]] = []
-    started = asyncio.Event()
+    started, release = asyncio.Event(), asyncio.Event()
 
     async def slow_channel(request: web.Request) -> web.Response:
         started.set()
-        await asyncio.sleep(1.5)  # the bot's turn stays in flight meanwhile
+        await release.wait()  # the bot's turn stays in flight until the test says
         received.append(await request.json())
         return web.json_response({"id": "r1"})
 
@@ -249,8 +259,8 @@ async def test_sigterm_stops_every_worker_after_in_flight_requests(
     channel.router.add_post("/v3/conversations/{c}/activities/{a}", slow_channel)
     channel_url = await serve(channel)
 
-    bot = await asyncio.to_thread(start_bot, WORKERS="2", SHUTDOWN_TIMEOUT_SECONDS="10")
-    workers = await asyncio.to_thread(connections_by_worker, bot, 1)
+    bot = await asyncio.to_thread(start_bot, WORKERS=workers, SHUTDOWN_TIMEOUT_SECONDS="30")
+    pids = await asyncio.to_thread(connections_by_worker, bot, 1, int(workers))
     body = activity("Is my IP address shared?", "en-US", serviceUrl=channel_url)
     del body["deliveryMode"]
     async with aiohttp.ClientSession() as session:
@@ -259,14 +269,20 @@ async def test_sigterm_stops_every_worker_after_in_flight_requests(
         )
         await started.wait()  # the reply is being delivered now
         bot.process.send_signal(signal.SIGTERM)
+        # New connections are refused while the request is still in flight.
+        deadline = time.monotonic() + 30
+        while not await asyncio.to_thread(refused, bot.port):
+            assert time.monotonic() < deadline, "still accepting connections after SIGTERM"
+        assert not in_flight.done() and received == []
+        release.set()
         response = await in_flight
         assert response.status == 200
         response.release()
     assert len(received) == 1 and "IP addresses" in shown(received[0])
     assert await asyncio.to_thread(bot.process.wait, 30) == 0
-    for pid in workers:
+    for pid in pids:
         with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)  # every worker is gone (reaped by the parent)
+            os.kill(pid, 0)  # every worker is gone (reaped by its parent)
 
 
 def simultaneous_widget_requests(connections: list[HTTPConnection]) -> list[int]:
