@@ -7,10 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
-
-from botframework.connector.auth import AuthenticationConstants
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 # Far above any machine the bot needs (a worker handles hundreds of requests a
@@ -131,32 +128,6 @@ class Settings:
                 "MicrosoftAppType UserAssignedMSI needs MicrosoftAppId and MicrosoftAppTenantId"
             )
         return settings
-
-    def botbuilder_configuration(self) -> SimpleNamespace:
-        """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
-        config = SimpleNamespace(
-            APP_ID=self.app_id,
-            APP_PASSWORD=self.app_password,
-            APP_TYPE=self.app_type,
-            APP_TENANTID=self.app_tenant_id,
-        )
-        if self.openid_metadata_url or self.token_issuer:
-            # Any of these switches botbuilder to its parameterized authentication,
-            # which needs every endpoint: the public cloud's, but for the overrides.
-            constants = AuthenticationConstants
-            config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = (
-                self.openid_metadata_url or constants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
-            )
-            config.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = (
-                self.token_issuer or constants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
-            )
-            config.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = (
-                constants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
-            )
-            config.TO_CHANNEL_FROM_BOT_LOGIN_URL = constants.TO_CHANNEL_FROM_BOT_LOGIN_URL
-            config.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = constants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
-            config.OAUTH_URL = constants.OAUTH_URL
-        return config
 
 
 def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

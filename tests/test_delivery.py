@@ -197,8 +197,9 @@ async def test_a_token_exchange_invoke_is_501_without_a_traceback(
 ) -> None:
     body = activity(type="invoke", name="signin/tokenExchange", value={"id": "x", "token": "t"})
     del body["deliveryMode"]
-    status, _ = await post(bot_url, body)
+    status, problem = await post(bot_url, body)
     assert status == 501
+    assert problem == {"error": "invoke 'signin/tokenExchange' is not handled"}
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

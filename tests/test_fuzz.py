@@ -164,7 +164,7 @@ def right_statuses(activity: Any) -> frozenset[int]:
 
 
 def is_a_reason(status: int, body: bytes) -> bool:
-    return status == 200 or status == 501 or isinstance(json.loads(body).get("error"), str)
+    return status == 200 or isinstance(json.loads(body).get("error"), str)
 
 
 @FUZZ

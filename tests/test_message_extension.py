@@ -161,3 +161,6 @@ async def test_other_invokes_are_not_implemented_not_an_error(bot_url: str) -> N
         session.post(f"{bot_url}/api/messages", json=activity) as response,
     ):
         assert response.status == 501
+        assert await response.json() == {
+            "error": "invoke 'composeExtension/selectItem' is not handled"
+        }

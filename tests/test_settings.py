@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.botframework.auth import botbuilder_configuration
 from bot.settings import Settings, SettingsError
 
 
@@ -32,7 +33,7 @@ def test_bot_framework_names() -> None:
     )
     assert settings.authenticated and settings.app_type == "SingleTenant" and settings.port == 8080
     assert settings.notices_dir == Path("/srv/notices") and settings.log_questions
-    config = settings.botbuilder_configuration()
+    config = botbuilder_configuration(settings)
     assert (config.APP_ID, config.APP_PASSWORD, config.APP_TYPE, config.APP_TENANTID) == (
         "00000000-0000-0000-0000-000000000001",
         "secret",

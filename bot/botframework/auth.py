@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from types import SimpleNamespace
 from typing import Any
 
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
@@ -60,7 +61,7 @@ class Authenticator:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.inner = ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
+        self.inner = ConfigurationBotFrameworkAuthentication(botbuilder_configuration(settings))
         self._credentials: OrderedDict[tuple[str, str], Any] = OrderedDict()
 
     async def authenticate(
@@ -110,3 +111,30 @@ class Authenticator:
         async with asyncio.timeout(self.settings.auth_timeout_seconds):
             token: str = await asyncio.to_thread(credentials.get_access_token)
         return token
+
+
+def botbuilder_configuration(settings: Settings) -> SimpleNamespace:
+    """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
+    config = SimpleNamespace(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+    if settings.openid_metadata_url or settings.token_issuer:
+        # Any of these switches botbuilder to its parameterized authentication,
+        # which needs every endpoint: the public cloud's, but for the overrides.
+        constants = AuthenticationConstants
+        config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = (
+            settings.openid_metadata_url or constants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+        )
+        config.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = (
+            settings.token_issuer or constants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
+        )
+        config.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = (
+            constants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+        )
+        config.TO_CHANNEL_FROM_BOT_LOGIN_URL = constants.TO_CHANNEL_FROM_BOT_LOGIN_URL
+        config.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = constants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+        config.OAUTH_URL = constants.OAUTH_URL
+    return config

@@ -43,7 +43,11 @@ class DeliveryError(Exception):
 
 
 class UnsafeServiceUrl(ValueError):
-    """A serviceUrl the bot will not send to."""
+    """A serviceUrl the bot will not send to; ``status`` is the HTTP answer it deserves."""
+
+    def __init__(self, reason: str, status: int = 400) -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 def service_url(raw: str, *, loopback_only: bool) -> URL:
@@ -64,8 +68,9 @@ def service_url(raw: str, *, loopback_only: bool) -> URL:
     if url.user is not None or url.password is not None or "@" in url.raw_authority:
         raise UnsafeServiceUrl("serviceUrl must not carry a user name or password")
     if loopback_only and not is_loopback_host(url.host):
+        # Well-formed but not allowed in development mode: forbidden, not malformed.
         raise UnsafeServiceUrl(
-            "serviceUrl must be a loopback address when MicrosoftAppId is not set"
+            "serviceUrl must be a loopback address when MicrosoftAppId is not set", status=403
         )
     return url
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -75,6 +76,9 @@ class MessagesEndpoint:
             )
         except DeliveryError:
             raise Problem(502, "the reply could not be delivered to serviceUrl") from None
+        if outcome.status == HTTPStatus.NOT_IMPLEMENTED and outcome.body is None:
+            # An invoke no handler answered: say which, like every other refusal.
+            raise Problem(501, f"invoke {printable(str(activity.name))!r} is not handled")
         if outcome.body is not None:
             return web.json_response(outcome.body, status=outcome.status)
         return web.Response(status=outcome.status)
@@ -121,8 +125,7 @@ def reply_service_url(activity: Activity, settings: Settings) -> URL:
         return service_url(activity.service_url, loopback_only=loopback_only)
     except UnsafeServiceUrl as exc:
         log.warning("refused a serviceUrl (%s): %s", exc, printable(activity.service_url))
-        status = 403 if "loopback" in str(exc) else 400
-        raise Problem(status, str(exc)) from None
+        raise Problem(exc.status, str(exc)) from None
 
 
 def on_turn_error(bot: NoticeBot) -> Callable[[TurnContext, Exception], Awaitable[None]]:
