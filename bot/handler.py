@@ -9,6 +9,7 @@ way the channel can. Channel quirks live in ``bot.channels``, not here.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -151,7 +152,8 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         """Count a vote once per answer card, then replace the card or say thanks.
 
         Only a vote that could come from one of the bot's answer cards counts:
-        its passage exists and its card id has the shape the bot gives (see
+        its passage exists and its card id has the shape the bot gives, and,
+        with VOTE_SIGNING_KEY, the signature it gave for that passage (see
         ``replies.is_card_id``); anything else is thanked and not counted.
         Where the channel can update the card (Teams), the card is replaced by
         the same answer with the thanks instead of the vote buttons; elsewhere
@@ -164,7 +166,7 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         card = button.get("card")
         if (
             passage is not None
-            and replies.is_card_id(card)
+            and replies.is_card_id(card, passage.id, self.settings.vote_signing_key)
             and inbound.conversation
             and await self.votes.first(inbound.conversation, str(card))
         ):
@@ -186,6 +188,10 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
 
     async def send(self, turn_context: TurnContext, reply: replies.Reply) -> None:
         """Send a reply, rendered for the channel, in its own locale."""
+        key = self.settings.vote_signing_key
+        if key and reply.card_id:
+            signed = replies.sign_card_id(key, reply.card_id, reply.passage_id)
+            reply = dataclasses.replace(reply, card_id=signed)
         strings = self.catalog.for_locale(reply.locale)
         with addressed_in(turn_context, reply.locale):
             await turn_context.send_activity(

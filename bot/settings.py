@@ -18,6 +18,10 @@ REDIS_SCHEMES = ("redis", "rediss", "unix")
 MAX_TRUSTED_PROXIES = 10
 
 
+# A shorter signing key can be guessed.
+MIN_SIGNING_KEY = 16
+
+
 class SettingsError(ValueError):
     """An environment variable has a value the bot cannot use."""
 
@@ -67,6 +71,12 @@ class Settings:
     # Proxies in front of the bot that each append the address they saw to
     # X-Forwarded-For (App Service's front end is one); 0: the connection's address.
     widget_trusted_proxies: int = 0
+    # VOTE_SIGNING_KEY: a secret (16+ characters, the same on every machine) with
+    # which answer cards' ids are signed, so that only a vote on a card the bot
+    # sent counts. Empty: a vote counts when its card id has the right shape,
+    # which anyone can forge (see NoticeBot.vote). Changing it stops the votes
+    # on cards sent before from counting.
+    vote_signing_key: str = ""
 
     @property
     def authenticated(self) -> bool:
@@ -118,6 +128,7 @@ class Settings:
             widget_trusted_proxies=_integer(
                 environ, "WIDGET_TRUSTED_PROXIES", 0, 0, MAX_TRUSTED_PROXIES
             ),
+            vote_signing_key=_secret(environ, "VOTE_SIGNING_KEY", MIN_SIGNING_KEY),
         )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MicrosoftAppType SingleTenant needs MicrosoftAppTenantId")
@@ -180,6 +191,14 @@ def _redis_url(raw: str) -> str:
     if not (parts.path if scheme == "unix" else parts.hostname):
         where = "socket path" if scheme == "unix" else "host"
         raise SettingsError(f"REDIS_URL names no {where}")
+    return raw
+
+
+def _secret(environ: Mapping[str, str], name: str, min_length: int) -> str:
+    raw = environ.get(name, "").strip()
+    if raw and len(raw) < min_length:
+        # The message gives its length, never the value.
+        raise SettingsError(f"{name} must be at least {min_length} characters, not {len(raw)}")
     return raw
 
 

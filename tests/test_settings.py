@@ -51,6 +51,7 @@ def test_bot_framework_names() -> None:
         ({"MicrosoftAppId": "x", "MicrosoftAppType": "SingleTenant"}, "needs MicrosoftAppTenantId"),
         ({"LOG_QUESTIONS": "maybe"}, "LOG_QUESTIONS must be true or false"),
         ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of .*DEBUG.*'verbose'"),
+        ({"VOTE_SIGNING_KEY": "short"}, "VOTE_SIGNING_KEY must be at least 16 characters, not 5"),
         ({"WORKERS": "0"}, "WORKERS must be between 1 and 64"),
         ({"WORKERS": "two"}, "WORKERS must be a whole number"),
         ({"WIDGET_TRUSTED_PROXIES": "11"}, "WIDGET_TRUSTED_PROXIES must be between 0 and 10"),

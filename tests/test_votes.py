@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 from redis.asyncio import Redis
 
+from bot import replies
 from bot.redis_link import Backend
 from bot.settings import Settings
 from bot.votes import KEY_PREFIX, VOTE_TTL_SECONDS, LocalVotes, VoteLedger
@@ -143,6 +144,37 @@ async def test_a_forged_vote_is_thanked_and_not_counted(
     for _ in range(2):
         assert (await widget("", real))["text"] == "Thanks for the feedback!"
     assert await feedback_counted(bot_url) == 1.0
+
+
+async def test_with_a_signing_key_only_the_bots_own_cards_count(
+    serve: Any, kb: KnowledgeBase
+) -> None:
+    """VOTE_SIGNING_KEY: a card id of the right shape is not enough, its signature must hold."""
+    settings = Settings.from_env({"VOTE_SIGNING_KEY": "a-test-key-of-32-characters-long"})
+    url = await serve(create_app(settings, kb))
+
+    async def widget(text: str, value: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = {"type": "message", "text": text, "locale": "en-US", "value": value}
+        body["conversation"] = {"id": "w-3"}
+        status, _, reply = await call(url, "/api/widget/messages", "POST", json=body)
+        assert status == 200
+        return dict(json.loads(reply)["activities"][0])
+
+    [real] = [d for d in _vote_data(await widget("Are IP addresses shared?")) if d["vote"] == "up"]
+    card, _, signature = real["card"].partition(".")
+    assert signature and replies.is_card_id(card)  # signed: <card id>.<signature>
+    other = next(p for p in kb.passages if p.startswith("en-US/") and p != real["id"])
+    forged = [
+        {**real, "card": card},  # the right shape, unsigned
+        {**real, "card": "A" * len(card)},  # another id of the right shape
+        {**real, "card": f"{'A' * len(card)}.{signature}"},  # a signature for another card
+        {**real, "id": other},  # the card's signature is for its own passage
+    ]
+    for value in forged:
+        assert (await widget("", value))["text"] == "Thanks for the feedback!"
+    assert await feedback_counted(url) == 0.0
+    await widget("", real)
+    assert await feedback_counted(url) == 1.0
 
 
 async def test_the_widget_limit_and_the_votes_share_one_redis_client(
