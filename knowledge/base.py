@@ -22,6 +22,7 @@ from knowledge.index import LocaleIndex, Term
 from knowledge.lexicon import (
     INTENT_PREFIX,
     Analyzer,
+    is_intent,
     is_uncovered,
     load_analyzers,
     load_generic_concepts,
@@ -203,7 +204,13 @@ class KnowledgeBase:
         # "Is it Microsoft?", "Why do they do that?": without a notice topic of
         # its own, the question leans on the context.
         names_topic = any(t.slot.concepts - self.generic_concepts for t in asked)
-        if alone.verdict == Verdict.ANSWER and names_topic:
+        # "What is shared overall?" names only everyday concepts, but with its
+        # question word it is a whole question: the scene set before it must
+        # not pull it to another passage (context 'calls' to the call details).
+        whole_question = any(is_intent(t.slot) for t in asked) and any(
+            t.slot.concepts for t in asked
+        )
+        if alone.verdict == Verdict.ANSWER and (names_topic or whole_question):
             return alone
         # Its question word is then what it adds to the context: "why" after
         # "Microsoft sends information to our carrier" asks for the purpose.

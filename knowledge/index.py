@@ -16,18 +16,19 @@ Score of a passage for a question (all in 0..1):
     score     = COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus.
 
 Words not in the index are first corrected to the nearest indexed word within
-a few edits (optimal string alignment distance, so a swap is one edit): none
-under 5 letters, where a single edit lands on too many other words, one for
-5-7 letters, two from 8 on; so "urgense" and "pozisione" still match. Only
-words with the same first letter are candidates: typos rarely touch it, and it
-keeps real words ("changer") from being "mended" into notice words ("échanger").
+a few edits (optimal string alignment distance, so a swap is one edit): under
+5 letters, where a single edit lands on too many other words, only a dropped
+letter ("datn" -> "daten"), one for 5-7 letters, two from 8 on; so "urgense"
+and "pozisione" still match. Only words with the same first letter are
+candidates: typos rarely touch it, and it keeps real words ("changer") from
+being "mended" into notice words ("échanger").
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -41,11 +42,12 @@ from knowledge.lexicon import (
     UNCOVERED_PREFIX,
     Analyzer,
     Slot,
+    is_intent,
     is_uncovered,
 )
 from knowledge.model import Match, Passage, PassageKind
 from knowledge.reading import NAME_SHARE, focus, names
-from knowledge.scoring import CHILDREN_WEIGHT, CONTEXT_WEIGHT, WEAK_WEIGHT
+from knowledge.scoring import CHILDREN_WEIGHT, CONTEXT_WEIGHT, REFERENT_WEIGHT, WEAK_WEIGHT
 from knowledge.selection import top_k
 from knowledge.text import fold, words
 
@@ -57,6 +59,10 @@ UNCOVERED_SHARE = 1.0
 # Languages that capitalise every noun: there only words in capitals are names.
 NOUNS_CAPITALISED = frozenset({"de"})
 MIN_TYPO_LENGTH = 5
+# A typed word this short may still be a word of 5 letters with one letter
+# dropped ("datn", "numbr" is 5 already): the vocabulary holds only words of
+# MIN_TYPO_LENGTH or more, so one edit from 4 letters can only be that insertion.
+MIN_TYPED_TYPO_LENGTH = 4
 LONG_WORD = 8
 _NONE = np.array([], dtype=np.int64)
 
@@ -81,6 +87,9 @@ class IndexedPassage:
     context: frozenset[str]
     phrasings: tuple[str, ...]
     concepts: frozenset[str]
+    # The list's item concepts a paragraph right after it speaks of ("the
+    # information listed above"); not counted in the IDF.
+    refers: frozenset[str] = frozenset()
 
 
 class LocaleIndex:
@@ -116,7 +125,11 @@ class LocaleIndex:
                     passage, frozenset(own), frozenset(context - own), phrasings, concepts
                 )
             )
-        self.entries = tuple(entries)
+        self.entries = tuple(_with_referents(entries, by_id))
+        # Words of the notice's own text (not only of its alternative questions).
+        self._text_terms = frozenset(
+            t for p in passages for t in analyzer.terms(p.text) | analyzer.terms(p.context)
+        )
         leaves = [e for e in entries if e.passage.kind != PassageKind.LIST]
         total = len(leaves)
         df: dict[str, int] = {}
@@ -161,6 +174,11 @@ class LocaleIndex:
                 context.setdefault(key, []).append(row)
         self._own = {k: np.array(v, dtype=np.int64) for k, v in own.items()}
         self._context = {k: np.array(v, dtype=np.int64) for k, v in context.items()}
+        refers: dict[str, list[int]] = {}
+        for row, entry in enumerate(self.entries):
+            for key in entry.refers:
+                refers.setdefault(key, []).append(row)
+        self._refers = {k: np.array(v, dtype=np.int64) for k, v in refers.items()}
         self._any = {
             k: np.union1d(self._own.get(k, _NONE), self._context.get(k, _NONE))
             for k in own.keys() | context.keys()
@@ -184,7 +202,7 @@ class LocaleIndex:
         for slot in slots:
             if (
                 any(k in self.idf for k in slot.all_keys)
-                or len(slot.surface) < MIN_TYPO_LENGTH
+                or len(slot.surface) < MIN_TYPED_TYPO_LENGTH
                 or " " in slot.surface
                 # An everyday word of the language is no typo ("manos" is not "macos").
                 or self.analyzer.frequencies.weight(slot.surface) < 1.0
@@ -214,6 +232,28 @@ class LocaleIndex:
         """Whether the notices (or their alternative questions) use any of the slot's keys."""
         return any(k in self.idf for k in slot.all_keys)
 
+    def term_weight(self, term: Term) -> float:
+        """A slot's weight where it stands in the message."""
+        slot = term.slot
+        if term.asked:
+            return self.weight(slot) * term.emphasis
+        if is_uncovered(slot):
+            # An uncovered topic in the scene set ("... and keep it on their
+            # side") weighs as any unknown word there: only what is asked vetoes.
+            return self.unknown_idf * term.emphasis
+        weight = self.weight(slot)
+        if not slot.concepts and not is_intent(slot):
+            # A plain word of the scene set ("last week", "new team") is as
+            # telling as it is rare in the language, even when some passage
+            # happens to use it: everyday words there say little.
+            weight = min(weight, self.unknown_weight(slot))
+        return weight * term.emphasis
+
+    def unknown_weight(self, slot: Slot) -> float:
+        """A word the notice never uses: as telling as it is rare in the language."""
+        rarity = self.analyzer.frequencies.weight(slot.surface)
+        return self.unknown_idf * rarity * self.analyzer.UNKNOWN_SLOT_SHARE
+
     def weight(self, slot: Slot) -> float:
         if any(k.startswith(UNCOVERED_PREFIX) for k in slot.keys):
             return self.uncovered_idf
@@ -225,10 +265,13 @@ class LocaleIndex:
         ]
         # A slot is as telling as its most common key: synonyms are one concept.
         if known:
+            if not slot.concepts and not slot.all_keys & self._text_terms:
+                # A plain word only the alternative questions use ("gut" of
+                # "wofür ist das gut?") is as telling as it is rare in the
+                # language: everyday words there are phrasing, not topic.
+                return min(min(known), self.unknown_weight(slot))
             return min(known)
-        # A word the notice never uses: as telling as it is rare in the language.
-        rarity = self.analyzer.frequencies.weight(slot.surface)
-        return self.unknown_idf * rarity * self.analyzer.UNKNOWN_SLOT_SHARE
+        return self.unknown_weight(slot)
 
     def analyze(self, question: str) -> list[tuple[Slot, float]]:
         """The question's slots, typos mended, each with its similarity to what was typed."""
@@ -260,6 +303,10 @@ class LocaleIndex:
                 if rows is not None:
                     hit[rows] = WEAK_WEIGHT
             for key in slot.keys:
+                rows = self._refers.get(key)
+                if rows is not None:
+                    hit[rows] = np.maximum(hit[rows], REFERENT_WEIGHT)
+            for key in slot.keys:
                 rows = self._context.get(key)
                 if rows is not None:
                     hit[rows] = np.maximum(hit[rows], self._context_weight[rows])
@@ -274,13 +321,7 @@ class LocaleIndex:
         if not terms or not self.entries:
             return []
         slots = [t.slot for t in terms]
-        weights = [
-            # An uncovered topic in the scene set ("... and keep it on their
-            # side") weighs as any unknown word there: only what is asked vetoes.
-            (self.unknown_idf if not t.asked and is_uncovered(t.slot) else self.weight(t.slot))
-            * t.emphasis
-            for t in terms
-        ]
+        weights = [self.term_weight(t) for t in terms]
         hits = self.hit_matrix(slots)
         held_any = (hits > 0).any(axis=0)
         found = np.flatnonzero(held_any)
@@ -323,6 +364,28 @@ class LocaleIndex:
                 )
             )
         return matches
+
+
+def _with_referents(
+    entries: Sequence[IndexedPassage], by_id: Mapping[str, Passage]
+) -> list[IndexedPassage]:
+    """A paragraph right after a list's last item speaks of that list ("Operators
+    can export the information listed above"): it holds the concepts of the
+    list's items, those neither it nor the lead-in names, at REFERENT_WEIGHT, so
+    "can they download my call history?" finds it, not only the item."""
+    out = list(entries)
+    row_of = {e.passage.id: row for row, e in enumerate(out)}
+    for row in range(1, len(out)):
+        entry, before = out[row], out[row - 1]
+        if entry.passage.kind != PassageKind.PARAGRAPH or before.passage.kind != PassageKind.ITEM:
+            continue
+        parent = before.passage.parent
+        if parent is None or parent not in by_id or parent not in row_of:
+            continue
+        listed = out[row_of[parent]]
+        items = {k for k in listed.context if k.startswith(CONCEPT_PREFIX)} - listed.own - entry.own
+        out[row] = replace(entry, refers=frozenset(items))
+    return out
 
 
 def _idf(total: int, df: int) -> float:

@@ -357,6 +357,11 @@ class CjkAnalyzer(Analyzer):
         return bool(cjk_grams(folded) or latin_words(folded))
 
 
+def is_intent(slot: Slot) -> bool:
+    """What a question asks for ("which", "why"), nothing else."""
+    return bool(slot.keys) and all(k.startswith(INTENT_PREFIX) for k in slot.keys)
+
+
 def is_uncovered(slot: Slot) -> bool:
     """Whether the slot names a topic the notice does not cover (lexicon ``uncovered``)."""
     return any(k.startswith(UNCOVERED_PREFIX) for k in slot.keys)

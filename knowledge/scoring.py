@@ -31,6 +31,10 @@ Vector = npt.NDArray[np.float64]
 # list lead-in says less than the item, a list's items less than its lead-in.
 CONTEXT_WEIGHT = 0.6
 CHILDREN_WEIGHT = 0.5
+# A paragraph right after a list ("... the information listed above") holds the
+# list's item concepts this much: less than the item itself, so the item still
+# wins "is my number shared?", enough for "can they download my call history?".
+REFERENT_WEIGHT = 0.5
 # A phrase's member word alone ("indirizzo" of "indirizzo SIP") half matches it.
 WEAK_WEIGHT = 0.4
 # An alternative question asking for something else keeps this share of its phrasing.

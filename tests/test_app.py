@@ -56,6 +56,17 @@ def test_an_unknown_default_locale_stops_start_up() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_port_in_use_stops_start_up_with_a_message() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_app({"PORT": str(port), "HOST": "127.0.0.1"})
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_python_app_py_serves_healthz() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
