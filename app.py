@@ -54,13 +54,15 @@ def main() -> int:
     else:
         from aiohttp import web
 
-        from bot.web import create_app
+        from bot.web import create_app, freeze_start_up_heap
 
         # On SIGTERM/SIGINT aiohttp stops listening at once (new connections are
         # refused) and lets in-flight requests finish for up to the timeout.
+        app = create_app(settings, knowledge_base)
+        freeze_start_up_heap()
         try:
             web.run_app(
-                create_app(settings, knowledge_base),
+                app,
                 host=settings.host,
                 port=settings.port,
                 print=None,

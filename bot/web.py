@@ -8,6 +8,7 @@ and nothing a client sends can make the server stop serving.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from typing import Any
@@ -33,6 +34,19 @@ KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 METRICS = web.AppKey("metrics", Metrics)
 VOTES = web.AppKey("votes", VoteLedger)
 BOT = web.AppKey("bot", NoticeBot)
+
+
+def freeze_start_up_heap() -> None:
+    """Put what start-up allocated (modules, knowledge base, app) out of the collector's way.
+
+    Called once the app is built, before serving (and in a parent before it
+    forks workers). Otherwise each full collection walks those objects again:
+    about 50 ms of CPU charged to whichever request triggers it, the worst
+    case of bench/pathological.py. Frozen objects are also not written to by
+    the collector, so forked workers keep sharing their pages.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(

@@ -43,11 +43,12 @@ def serve(settings: Settings, knowledge_base: KnowledgeBase) -> None:
     # First import of prometheus-client: after the variable is set. bot.web is
     # imported here, in the parent, so that the workers share its modules'
     # memory and boot without importing botbuilder each.
-    from bot import metrics, web  # noqa: F401
+    from bot import metrics, web
 
     metrics.prepare_multiprocess_dir(folder)
     settings = dataclasses.replace(settings, metrics_dir=folder)
     parent = os.getpid()
+    web.freeze_start_up_heap()
     try:
         WorkerProcesses(settings, knowledge_base).run()
     finally:
@@ -91,9 +92,11 @@ class WorkerProcesses(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         """Called in each worker after the fork: its own application."""
-        from bot.web import create_app
+        from bot.web import create_app, freeze_start_up_heap
 
-        return create_app(self.settings, self.knowledge_base)
+        app = create_app(self.settings, self.knowledge_base)
+        freeze_start_up_heap()
+        return app
 
     def child_exit(self, arbiter: Any, worker: Any) -> None:
         """In the parent, when a worker is gone (stopped, crashed or killed)."""

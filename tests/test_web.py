@@ -203,3 +203,17 @@ async def test_readyz_reports_passages_per_locale(bot_url: str) -> None:
     assert body["passages"] == dict.fromkeys(
         ["de-DE", "en-US", "es-ES", "fr-FR", "it-IT", "ja-JP"], 10
     )
+
+
+def test_start_up_objects_are_frozen_out_of_the_collectors_reach() -> None:
+    import gc
+
+    from bot.web import freeze_start_up_heap
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        freeze_start_up_heap()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
