@@ -19,11 +19,13 @@ run: $(STAMP)
 	$(BIN)/python app.py
 
 # Debian packages the tests drive for real: Chromium for the browser tests,
-# redis-server for the shared rate limit, Node.js (with npm) to install and run
+# redis-server for the shared rate limit, Node.js to install and run
 # the npm packages below, an emoji font and a Japanese font so that the cards'
 # 👍/👎 and Japanese labels are drawn, and measured, with real glyphs. Installed
 # when missing and when we may (root with apt-get); otherwise the tests that
 # need them say so.
+# Debian's nodejs has no npm: npm is installed after these when the command is missing
+# (not listed here, so that a Node.js from NodeSource, which includes npm, is left alone).
 SYSTEM_PACKAGES := chromium redis-server nodejs fonts-noto-color-emoji fonts-ipafont-gothic
 
 system-deps:
@@ -35,6 +37,10 @@ system-deps:
 	  else \
 	    echo "missing Debian packages:$$missing (install them as root; their tests will skip)" >&2; \
 	  fi; \
+	fi; \
+	if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian package: npm (Debian's nodejs comes without it)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
 	fi
 
 # npm packages the browser tests drive (package.json, locked by package-lock.json):

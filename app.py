@@ -54,17 +54,23 @@ def main() -> int:
     else:
         from aiohttp import web
 
-        from bot.web import create_app
+        from bot.web import create_app, freeze_start_up_heap
 
         # On SIGTERM/SIGINT aiohttp stops listening at once (new connections are
         # refused) and lets in-flight requests finish for up to the timeout.
-        web.run_app(
-            create_app(settings, knowledge_base),
-            host=settings.host,
-            port=settings.port,
-            print=None,
-            shutdown_timeout=settings.shutdown_timeout_seconds,
-        )
+        app = create_app(settings, knowledge_base)
+        freeze_start_up_heap()
+        try:
+            web.run_app(
+                app,
+                host=settings.host,
+                port=settings.port,
+                print=None,
+                shutdown_timeout=settings.shutdown_timeout_seconds,
+            )
+        except OSError as exc:  # the port is taken, or the address is not this machine's
+            log.error("cannot listen on %s:%d: %s", settings.host, settings.port, exc.strerror)
+            return 1
     log.info("stopped")
     return 0
 

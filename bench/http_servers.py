@@ -18,8 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 
+from bot.botframework.auth import botbuilder_configuration
 from bot.settings import Settings
-from bot.web import BOT, create_app
+from bot.web import BOT, create_app, freeze_start_up_heap
 
 
 def bare_app() -> web.Application:
@@ -38,7 +39,7 @@ def stock_app() -> web.Application:
     settings = Settings.from_env({})
     bot = create_app(settings)[BOT]
     adapter = CloudAdapter(
-        ConfigurationBotFrameworkAuthentication(settings.botbuilder_configuration())
+        ConfigurationBotFrameworkAuthentication(botbuilder_configuration(settings))
     )
 
     async def handler(request: web.Request) -> web.Response:
@@ -60,6 +61,7 @@ def main() -> None:
         app = stock_app()
     else:
         app = create_app(Settings.from_env({}))
+    freeze_start_up_heap()  # as app.py does, for every row alike
     # Access logs off for every row alike: the benchmark measures request handling.
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
 

@@ -9,11 +9,14 @@ way the channel can. Channel quirks live in ``bot.channels``, not here.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
-from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema import ChannelAccount
 
 from bot import channels, message_extension, replies
 from bot.metrics import Metrics
@@ -29,8 +32,6 @@ log = logging.getLogger(__name__)
 # Where the turn's locale is kept (TurnContext.turn_state), for the error reply.
 LOCALE = "carrier_privacy.locale"
 VOTES = ("up", "down")
-# Longest card id a vote may name (ours are 12 characters; Teams activity ids ~20).
-MAX_CARD_REF = 64
 # Further answers a vote's data may name (a message asks two or three things at most).
 MAX_MORE = 3
 
@@ -51,13 +52,17 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         self.metrics = metrics or Metrics()
         self.votes = votes or VoteLedger()
 
-    def locale_for(self, turn_context: TurnContext, inbound: channels.Inbound) -> str:
-        """The turn's locale, chosen once: the question's language, the client's, the default.
+    def locale_for(
+        self, turn_context: TurnContext, inbound: channels.Inbound, text: str | None = None
+    ) -> str:
+        """The turn's locale, chosen once: the text's language, the client's, the default.
 
+        The text is the question, or what a message-extension search typed.
         Kept in the turn state, so that an error reply speaks the same language.
         """
+        question = inbound.question if text is None else text
         locale = self.kb.choose_locale(
-            inbound.question, inbound.client_locale, self.settings.default_locale
+            question, inbound.client_locale, self.settings.default_locale
         )
         turn_context.turn_state[LOCALE] = locale
         return locale
@@ -95,11 +100,7 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
             query = message_extension.parse_query(activity.value)
         except message_extension.BadQuery as exc:
             return InvokeResponse(status=400, body={"error": str(exc)})
-        inbound = channels.read(activity)
-        locale = self.kb.choose_locale(
-            query.text, inbound.client_locale, self.settings.default_locale
-        )
-        turn_context.turn_state[LOCALE] = locale
+        locale = self.locale_for(turn_context, channels.read(activity), query.text)
         if self.settings.log_questions:
             log.info("search [%s]: %s", locale, redact(query.text))
         strings = self.catalog.for_locale(locale)
@@ -150,6 +151,10 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
     async def vote(self, turn_context: TurnContext, inbound: channels.Inbound, locale: str) -> None:
         """Count a vote once per answer card, then replace the card or say thanks.
 
+        Only a vote that could come from one of the bot's answer cards counts:
+        its passage exists and its card id has the shape the bot gives, and,
+        with VOTE_SIGNING_KEY, the signature it gave for that passage (see
+        ``replies.is_card_id``); anything else is thanked and not counted.
         Where the channel can update the card (Teams), the card is replaced by
         the same answer with the thanks instead of the vote buttons; elsewhere
         the thanks is a short message of its own.
@@ -158,9 +163,13 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
         passage = self.kb.passage(str(button.get("id")))
         locale = passage.locale if passage else locale
         strings = self.catalog.for_locale(locale)
-        card = vote_card(button, inbound.replied_to)
-        # A vote that names no card cannot be held to one per answer: not counted.
-        if card and inbound.conversation and await self.votes.first(inbound.conversation, card):
+        card = button.get("card")
+        if (
+            passage is not None
+            and replies.is_card_id(card, passage.id, self.settings.vote_signing_key)
+            and inbound.conversation
+            and await self.votes.first(inbound.conversation, str(card))
+        ):
             self.metrics.feedback.labels(button["vote"]).inc()
         if passage and inbound.replied_to and inbound.channel.capabilities.updates_messages:
             more = [self.kb.passage(i) for i in str(button.get("more", "")).split()[:MAX_MORE]]
@@ -169,39 +178,42 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
             )
             update = render(voted, turn_context.activity.channel_id, strings)
             update.id = inbound.replied_to
-
-            async def keep_locale(_: TurnContext, outgoing: Activity, next_update: Any) -> Any:
-                outgoing.locale = voted.locale
-                return await next_update()
-
-            turn_context.on_update_activity(keep_locale)
             try:
-                await turn_context.update_activity(update)
+                with addressed_in(turn_context, voted.locale):
+                    await turn_context.update_activity(update)
                 return
             except Exception as exc:  # the card may be gone or too old to edit
                 log.warning("could not update the voted card: %s", type(exc).__name__)
         await self.send(turn_context, replies.compose_feedback_thanks(strings, locale))
 
     async def send(self, turn_context: TurnContext, reply: replies.Reply) -> None:
-        """Send a reply, rendered for the channel, in its own locale.
-
-        TurnContext copies the incoming activity's locale onto every reply; an
-        Italian answer to a French client must still say it-IT.
-        """
-
-        async def keep_locale(_: TurnContext, activities: list[Any], next_send: Any) -> Any:
-            for outgoing in activities:
-                outgoing.locale = reply.locale
-            return await next_send()
-
-        turn_context.on_send_activities(keep_locale)
+        """Send a reply, rendered for the channel, in its own locale."""
+        key = self.settings.vote_signing_key
+        if key and reply.card_id:
+            signed = replies.sign_card_id(key, reply.card_id, reply.passage_id)
+            reply = dataclasses.replace(reply, card_id=signed)
         strings = self.catalog.for_locale(reply.locale)
-        await turn_context.send_activity(render(reply, turn_context.activity.channel_id, strings))
+        with addressed_in(turn_context, reply.locale):
+            await turn_context.send_activity(
+                render(reply, turn_context.activity.channel_id, strings)
+            )
 
 
-def vote_card(button: dict[str, Any], replied_to: str | None) -> str | None:
-    """The answer card a vote is for: the id in its data, else the message it replies to."""
-    for card in (button.get("card"), replied_to):
-        if isinstance(card, str) and 0 < len(card) <= MAX_CARD_REF:
-            return card
-    return None
+@contextmanager
+def addressed_in(turn_context: TurnContext, locale: str) -> Iterator[None]:
+    """Replies sent or updated within say ``locale``: an Italian answer to a French client, it-IT.
+
+    TurnContext addresses every outgoing activity from the incoming one
+    (``apply_conversation_reference``), locale included, overwriting the
+    reply's own. So the reply's locale is put where TurnContext takes it,
+    the incoming activity, for the time of the send, and the client's put
+    back after: no hook is left on the turn, and what the client sent is
+    what the rest of the turn (the error reply) sees.
+    """
+    incoming = turn_context.activity
+    client_locale = incoming.locale
+    incoming.locale = locale
+    try:
+        yield
+    finally:
+        incoming.locale = client_locale

@@ -31,11 +31,10 @@ from knowledge import KnowledgeBase, Passage, Verdict
 QUERY = "composeExtension/query"
 COMMAND_ID = "searchNotice"
 PARAMETER = "query"
-INITIAL_RUN = "initialRun"
 THUMBNAIL = "application/vnd.microsoft.card.thumbnail"
 # A search list is browsed, not answered: a partly typed word ("IP add" scores
 # 0.42) should still list its passage, so the floor is below the bot's "did
-# you mean" floor (knowledge.base.SUGGEST_MIN_SCORE, 0.40), yet above the
+# you mean" floor (knowledge.policy.SUGGEST_MIN_SCORE, 0.40), yet above the
 # one-word accidents that score about 0.2.
 MIN_SCORE = 0.35
 # The notice has about a dozen passages per language; a longer list is noise.

@@ -7,6 +7,10 @@ bot keeps no conversation state.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,8 +78,37 @@ class Reply:
     card_id: str = ""
 
 
+# What new_card_id gives: CARD_ID_BYTES random bytes in URL-safe base64, unpadded.
+CARD_ID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{(CARD_ID_BYTES * 4 + 2) // 3}}}")
+# Bytes of HMAC-SHA256 a signed card id carries after a dot (VOTE_SIGNING_KEY).
+SIGNATURE_BYTES = 12
+
+
 def new_card_id() -> str:
     return secrets.token_urlsafe(CARD_ID_BYTES)
+
+
+def sign_card_id(key: str, card: str, passage_id: str) -> str:
+    """The card id with a signature binding it to its passage: ``<card>.<signature>``."""
+    mac = hmac.new(key.encode(), f"{card}\0{passage_id}".encode(), hashlib.sha256)
+    signature = base64.urlsafe_b64encode(mac.digest()[:SIGNATURE_BYTES]).decode().rstrip("=")
+    return f"{card}.{signature}"
+
+
+def is_card_id(value: object, passage_id: str = "", key: str = "") -> bool:
+    """Whether a vote's card id is one the bot could have issued for this passage.
+
+    Without a key, only its shape is checked (any id of that shape passes);
+    with one, its signature (``sign_card_id``), so only the bot's own cards pass.
+    """
+    if not isinstance(value, str):
+        return False
+    if not key:
+        return CARD_ID_PATTERN.fullmatch(value) is not None
+    card, _, _ = value.partition(".")
+    if CARD_ID_PATTERN.fullmatch(card) is None:
+        return False
+    return hmac.compare_digest(sign_card_id(key, card, passage_id), value)
 
 
 def shorten(text: str, limit: int = SUMMARY_MAX) -> str:

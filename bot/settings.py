@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +16,10 @@ MAX_WORKERS = 64
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 # A chain of proxies longer than this is a configuration mistake.
 MAX_TRUSTED_PROXIES = 10
+
+
+# A shorter signing key can be guessed.
+MIN_SIGNING_KEY = 16
 
 
 class SettingsError(ValueError):
@@ -66,6 +71,12 @@ class Settings:
     # Proxies in front of the bot that each append the address they saw to
     # X-Forwarded-For (App Service's front end is one); 0: the connection's address.
     widget_trusted_proxies: int = 0
+    # VOTE_SIGNING_KEY: a secret (16+ characters, the same on every machine) with
+    # which answer cards' ids are signed, so that only a vote on a card the bot
+    # sent counts. Empty: a vote counts when its card id has the right shape,
+    # which anyone can forge (see NoticeBot.vote). Changing it stops the votes
+    # on cards sent before from counting.
+    vote_signing_key: str = ""
 
     @property
     def authenticated(self) -> bool:
@@ -95,7 +106,7 @@ class Settings:
             default_locale=text("DEFAULT_LOCALE", "en-US") or "en-US",
             notices_dir=Path(notices) if notices else None,
             max_body_bytes=_integer(environ, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
-            log_level=(text("LOG_LEVEL", "INFO") or "INFO").upper(),
+            log_level=_log_level(text("LOG_LEVEL", "")),
             log_questions=_boolean(environ, "LOG_QUESTIONS"),
             allow_any_service_url=_boolean(environ, "ALLOW_ANY_SERVICE_URL"),
             auth_timeout_seconds=_integer(environ, "AUTH_TIMEOUT_SECONDS", 5, 1, 60),
@@ -117,6 +128,7 @@ class Settings:
             widget_trusted_proxies=_integer(
                 environ, "WIDGET_TRUSTED_PROXIES", 0, 0, MAX_TRUSTED_PROXIES
             ),
+            vote_signing_key=_secret(environ, "VOTE_SIGNING_KEY", MIN_SIGNING_KEY),
         )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MicrosoftAppType SingleTenant needs MicrosoftAppTenantId")
@@ -140,6 +152,17 @@ def _integer(environ: Mapping[str, str], name: str, default: int, low: int, high
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+def _log_level(raw: str) -> str:
+    """A level name logging knows (DEBUG, INFO, WARNING, ...), in capitals; INFO when unset."""
+    if not raw:
+        return "INFO"
+    names = logging.getLevelNamesMapping()
+    if raw.upper() not in names:
+        known = ", ".join(sorted(names, key=names.__getitem__))
+        raise SettingsError(f"LOG_LEVEL must be one of {known}, not {raw!r}")
+    return raw.upper()
 
 
 def _origins(raw: str) -> tuple[str, ...]:
@@ -168,6 +191,14 @@ def _redis_url(raw: str) -> str:
     if not (parts.path if scheme == "unix" else parts.hostname):
         where = "socket path" if scheme == "unix" else "host"
         raise SettingsError(f"REDIS_URL names no {where}")
+    return raw
+
+
+def _secret(environ: Mapping[str, str], name: str, min_length: int) -> str:
+    raw = environ.get(name, "").strip()
+    if raw and len(raw) < min_length:
+        # The message gives its length, never the value.
+        raise SettingsError(f"{name} must be at least {min_length} characters, not {len(raw)}")
     return raw
 
 

@@ -33,6 +33,7 @@ from botbuilder.schema import (
 from bot import ratelimit
 from bot.botframework import Problem, inline_runner, read_json_object
 from bot.handler import NoticeBot
+from bot.redis_link import REDIS, RedisLink
 from bot.settings import Settings
 from bot.strings import FALLBACK_LANGUAGE, Catalog
 
@@ -56,8 +57,6 @@ DEMO_CSP = (
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 MAX_TEXT = 2000
-# The widget's limiter, for /readyz to say where the limit is kept.
-LIMITER = web.AppKey("widget_limiter", ratelimit.RateLimiter)
 MAX_ID = 64
 
 
@@ -169,9 +168,7 @@ def cors_headers(origin: str | None) -> dict[str, str]:
 
 def setup(app: web.Application, settings: Settings, bot: NoticeBot) -> None:
     """The widget's routes: its endpoint (and CORS preflight), the demo page, the assets."""
-    endpoints = Endpoints(settings, bot)
-    app[LIMITER] = endpoints.limiter
-    app.cleanup_ctx.append(endpoints.limiter.lifespan)  # its Redis connection, if any
+    endpoints = Endpoints(settings, bot, app[REDIS])
     app.router.add_post("/api/widget/messages", endpoints.messages)
     app.router.add_route("OPTIONS", "/api/widget/messages", endpoints.preflight)
     app.router.add_get("/", endpoints.demo_page)
@@ -182,14 +179,14 @@ def setup(app: web.Application, settings: Settings, bot: NoticeBot) -> None:
 class Endpoints:
     """The widget's request handlers and what they share."""
 
-    def __init__(self, settings: Settings, bot: NoticeBot) -> None:
+    def __init__(self, settings: Settings, bot: NoticeBot, redis: RedisLink) -> None:
         self.settings = settings
         self.bot = bot
         self.assets = load_assets(catalog=bot.catalog)
         self.demo = (STATIC / "demo.html").read_text(encoding="utf-8")
         self.runner = inline_runner(bot)
         self.limiter = ratelimit.RateLimiter(
-            settings.widget_rate_per_minute, settings.widget_burst, settings.redis_url
+            settings.widget_rate_per_minute, settings.widget_burst, redis
         )
 
     async def static_asset(self, request: web.Request) -> web.Response:

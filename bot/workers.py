@@ -33,9 +33,6 @@ from knowledge import KnowledgeBase
 log = logging.getLogger(__name__)
 
 METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"  # the name prometheus-client reads
-# aiohttp's own keep-alive default, which `python app.py` with one worker has;
-# gunicorn's (2 s) would close idle connections of the widget and of proxies sooner.
-KEEPALIVE_SECONDS = 75
 
 
 def serve(settings: Settings, knowledge_base: KnowledgeBase) -> None:
@@ -46,11 +43,12 @@ def serve(settings: Settings, knowledge_base: KnowledgeBase) -> None:
     # First import of prometheus-client: after the variable is set. bot.web is
     # imported here, in the parent, so that the workers share its modules'
     # memory and boot without importing botbuilder each.
-    from bot import metrics, web  # noqa: F401
+    from bot import metrics, web
 
     metrics.prepare_multiprocess_dir(folder)
     settings = dataclasses.replace(settings, metrics_dir=folder)
     parent = os.getpid()
+    web.freeze_start_up_heap()
     try:
         WorkerProcesses(settings, knowledge_base).run()
     finally:
@@ -77,7 +75,10 @@ class WorkerProcesses(BaseApplication):  # type: ignore[misc]
             "worker_class": "aiohttp.GunicornWebWorker",
             # aiohttp's worker gives in-flight requests 95 % of this on SIGTERM.
             "graceful_timeout": settings.shutdown_timeout_seconds,
-            "keepalive": KEEPALIVE_SECONDS,
+            # IDLE_TIMEOUT_SECONDS, as with one worker: create_app's handler_args
+            # decide it (aiohttp lets them override the worker's keepalive); said
+            # here too so that gunicorn's 2 s default shows nowhere.
+            "keepalive": settings.idle_timeout_seconds,
             "loglevel": settings.log_level.lower(),
             "proc_name": "carrier-privacy-bot",
             "child_exit": self.child_exit,
@@ -91,9 +92,11 @@ class WorkerProcesses(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         """Called in each worker after the fork: its own application."""
-        from bot.web import create_app
+        from bot.web import create_app, freeze_start_up_heap
 
-        return create_app(self.settings, self.knowledge_base)
+        app = create_app(self.settings, self.knowledge_base)
+        freeze_start_up_heap()
+        return app
 
     def child_exit(self, arbiter: Any, worker: Any) -> None:
         """In the parent, when a worker is gone (stopped, crashed or killed)."""

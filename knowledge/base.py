@@ -136,6 +136,10 @@ class KnowledgeBase:
     def passage(self, passage_id: str) -> Passage | None:
         return self.passages.get(passage_id)
 
+    def passage_counts(self) -> dict[str, int]:
+        """How many passages each locale's index holds (what /readyz reports)."""
+        return {locale: len(index.entries) for locale, index in self.indexes.items()}
+
     def first_notice(self, locale: str) -> Notice:
         """The locale's first notice (by slug): where replies that quote none take their link."""
         return min(

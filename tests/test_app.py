@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,16 +36,34 @@ def test_a_broken_notice_stops_start_up_with_a_message_naming_the_file(tmp_path:
     assert "Traceback" not in result.stderr
 
 
-def test_a_bad_setting_stops_start_up_with_its_name() -> None:
-    result = run_app({"PORT": "abc"})
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"PORT": "abc"}, "PORT must be a whole number"),
+        ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_its_name(environ: dict[str, str], message: str) -> None:
+    result = run_app(environ)
     assert result.returncode == 2
-    assert "PORT must be a whole number" in result.stderr and "Traceback" not in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_an_unknown_default_locale_stops_start_up() -> None:
     result = run_app({"DEFAULT_LOCALE": "pt-BR"})
     assert result.returncode == 1
     assert "DEFAULT_LOCALE: no notice in 'pt-BR'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_port_in_use_stops_start_up_with_a_message() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_app({"PORT": str(port), "HOST": "127.0.0.1"})
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -185,3 +185,10 @@ def test_short_questions_in_another_language(
     kb: KnowledgeBase, text: str, client: str, expected: str
 ) -> None:
     assert kb.choose_locale(text, client, "en-US") == expected
+
+
+def test_passage_counts_are_the_passages_of_each_locale(kb: KnowledgeBase) -> None:
+    counts = kb.passage_counts()
+    assert set(counts) == set(kb.locales)
+    for locale, count in counts.items():
+        assert count == sum(1 for p in kb.passages.values() if p.locale == locale) > 0

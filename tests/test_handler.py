@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
@@ -154,6 +155,25 @@ async def test_a_question_in_another_language_is_answered_in_that_language(
     )
     assert reply.locale == "it-IT"
     assert "informazioni sulla posizione delle chiamate di emergenza." in reply.text
+
+
+async def test_a_reply_says_its_own_locale_and_the_turn_keeps_no_hook(kb: KnowledgeBase) -> None:
+    """An Italian answer to a French client says it-IT; the incoming activity still says fr-FR."""
+    bot = NoticeBot(kb, Catalog.load(), Settings.from_env({}))
+    seen: list[TurnContext] = []
+
+    async def logic(turn_context: TurnContext) -> None:
+        seen.append(turn_context)
+        await bot.on_turn(turn_context)
+
+    adapter = TestAdapter(logic)
+    [reply] = await turn(
+        adapter, text="La posizione delle chiamate di emergenza viene condivisa?", locale="fr-FR"
+    )
+    assert reply.locale == "it-IT"
+    [context] = seen
+    assert context.activity.locale == "fr-FR"
+    assert context._on_send_activities == [] and context._on_update_activity == []
 
 
 async def test_a_clicked_button_is_answered_from_its_data_alone(

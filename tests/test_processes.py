@@ -1,13 +1,11 @@
-"""The bot as deployed: graceful shutdown of ``python app.py``, and two gunicorn
-workers behaving as one (no per-conversation state in memory)."""
+"""The bot as deployed: two gunicorn workers behaving as one (no per-conversation
+state in memory). Graceful shutdown, with one worker and with two, is in test_workers.py."""
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -16,9 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.render import card_actions
 from tests.conftest import shown
@@ -52,48 +48,6 @@ def message(text: str, **fields: Any) -> dict[str, Any]:
     }  # fmt: skip
     body.update(fields)
     return body
-
-
-async def test_sigterm_lets_in_flight_requests_finish_and_refuses_new_ones(serve: Any) -> None:
-    received: list[dict[str, Any]] = []
-
-    async def slow_channel(request: web.Request) -> web.Response:
-        await asyncio.sleep(1.5)  # the bot's turn stays in flight meanwhile
-        received.append(await request.json())
-        return web.json_response({"id": "r1"})
-
-    channel = web.Application()
-    channel.router.add_post("/v3/conversations/{c}/activities/{a}", slow_channel)
-    channel_url = await serve(channel)
-
-    port = free_port()
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "SHUTDOWN_TIMEOUT_SECONDS": "10"}
-    process = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        await asyncio.to_thread(wait_listening, port, process)
-        body = message("Is my IP address shared?", serviceUrl=channel_url)
-        del body["deliveryMode"]
-        async with aiohttp.ClientSession() as session:
-            in_flight = asyncio.ensure_future(
-                session.post(f"http://127.0.0.1:{port}/api/messages", json=body)
-            )
-            await asyncio.sleep(0.5)
-            process.send_signal(signal.SIGTERM)
-            await asyncio.sleep(0.3)
-            # New connections are refused while the old request finishes.
-            with pytest.raises(OSError):
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            response = await in_flight
-            assert response.status == 200
-            response.release()
-        assert len(received) == 1 and "IP addresses" in shown(received[0])
-        assert await asyncio.to_thread(process.wait, 15) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from aiohttp.test_utils import make_mocked_request
 from multidict import CIMultiDict
 from redis.asyncio import Redis
 
-from bot.ratelimit import KEY_PREFIX, Backend, RateLimiter, TokenBucket, client_address
+from bot.ratelimit import KEY_PREFIX, RateLimiter, TokenBucket, client_address
+from bot.redis_link import Backend, RedisLink
 from bot.settings import Settings
 from bot.web import create_app
 from knowledge import KnowledgeBase
@@ -25,12 +26,13 @@ QUESTION = {"type": "message", "text": "Is my IP address shared?", "locale": "en
 
 
 @asynccontextmanager
-async def running(limiter: RateLimiter) -> AsyncIterator[RateLimiter]:
-    """The limiter's cleanup context, entered and left as an application would."""
-    lifespan = limiter.lifespan(web.Application())
+async def running(url: str = "") -> AsyncIterator[RedisLink]:
+    """A worker's Redis link, opened and closed by its cleanup context as an application would."""
+    link = RedisLink(url)
+    lifespan = link.lifespan(web.Application())
     await anext(lifespan)
     try:
-        yield limiter
+        yield link
     finally:
         await lifespan.aclose()
 
@@ -51,7 +53,8 @@ def test_token_bucket_refills_and_forgets_old_clients() -> None:
 
 
 async def test_without_redis_url_the_limit_is_in_memory() -> None:
-    async with running(RateLimiter(per_minute=1, burst=2)) as limiter:
+    async with running() as link:
+        limiter = RateLimiter(per_minute=1, burst=2, redis=link)
         waits = [await limiter.wait("a") for _ in range(3)]
         assert waits[:2] == [0.0, 0.0] and waits[2] > 0
         assert await limiter.check() == Backend.MEMORY
@@ -59,9 +62,9 @@ async def test_without_redis_url_the_limit_is_in_memory() -> None:
 
 async def test_the_redis_bucket_is_shared_by_every_limiter_using_it(redis_server: Any) -> None:
     # Two limiters stand for two workers (or two machines) with the same REDIS_URL.
-    first = RateLimiter(per_minute=60, burst=3, redis_url=redis_server.url)
-    second = RateLimiter(per_minute=60, burst=3, redis_url=redis_server.url)
-    async with running(first), running(second):
+    async with running(redis_server.url) as one, running(redis_server.url) as other:
+        first = RateLimiter(per_minute=60, burst=3, redis=one)
+        second = RateLimiter(per_minute=60, burst=3, redis=other)
         assert first.backend == second.backend == Backend.REDIS
         waits = [await limiter.wait("203.0.113.7") for limiter in (first, second, first, second)]
         assert waits[:3] == [0.0, 0.0, 0.0]
@@ -73,8 +76,8 @@ async def test_the_redis_bucket_is_shared_by_every_limiter_using_it(redis_server
 
 
 async def test_redis_keys_hold_no_address_and_expire(redis_server: Any) -> None:
-    async with running(RateLimiter(per_minute=30, burst=10, redis_url=redis_server.url)) as limiter:
-        await limiter.wait("203.0.113.7")
+    async with running(redis_server.url) as link:
+        await RateLimiter(per_minute=30, burst=10, redis=link).wait("203.0.113.7")
     client = Redis.from_url(redis_server.url)
     try:
         [key] = await client.keys("*")
@@ -88,8 +91,9 @@ async def test_redis_keys_hold_no_address_and_expire(redis_server: Any) -> None:
 async def test_redis_gone_falls_back_to_local_buckets_says_so_once_and_comes_back(
     redis_server: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.ratelimit")
-    async with running(RateLimiter(per_minute=1, burst=2, redis_url=redis_server.url)) as limiter:
+    caplog.set_level(logging.WARNING, logger="bot.redis_link")
+    async with running(redis_server.url) as link:
+        limiter = RateLimiter(per_minute=1, burst=2, redis=link)
         assert await limiter.wait("a") == 0.0
         redis_server.kill()
         # The local bucket decides now: its own burst of 2, then a wait.
@@ -109,9 +113,9 @@ async def test_redis_gone_falls_back_to_local_buckets_says_so_once_and_comes_bac
 async def test_redis_unreachable_at_start_is_logged_and_the_limit_stays_local(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.ratelimit")
-    url = unused_redis_url()
-    async with running(RateLimiter(per_minute=1, burst=1, redis_url=url)) as limiter:
+    caplog.set_level(logging.WARNING, logger="bot.redis_link")
+    async with running(unused_redis_url()) as link:
+        limiter = RateLimiter(per_minute=1, burst=1, redis=link)
         assert limiter.backend == Backend.FALLBACK
         assert [await limiter.wait("a") > 0 for _ in range(3)] == [False, True, True]
     assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 1
@@ -135,14 +139,14 @@ async def test_readyz_reports_where_the_limit_is_kept(
     memory = await serve(create_app(Settings.from_env(base), kb))
     shared = await serve(create_app(Settings.from_env({**base, "REDIS_URL": redis_server.url}), kb))
     ready, statuses = await readyz_and_widget(memory)
-    assert ready["rate_limit"] == "memory" and statuses == [200, 200, 429]
+    assert ready["rate_limit"] == ready["votes"] == "memory" and statuses == [200, 200, 429]
     ready, statuses = await readyz_and_widget(shared)
-    assert ready["rate_limit"] == "redis" and statuses == [200, 200, 429]
+    assert ready["rate_limit"] == ready["votes"] == "redis" and statuses == [200, 200, 429]
     redis_server.kill()
     # The widget keeps answering on the local bucket (fresh: a burst of 2), and
     # the bot stays ready; /readyz says where the limit is kept now.
     ready, statuses = await readyz_and_widget(shared)
-    assert ready["ready"] and ready["rate_limit"] == "local-fallback"
+    assert ready["ready"] and ready["rate_limit"] == ready["votes"] == "local-fallback"
     assert statuses == [200, 200, 429]
 
 

@@ -10,6 +10,7 @@ from knowledge import KnowledgeBase, Verdict
 from knowledge.frequency import COMMON_FLOOR, load_frequencies
 from knowledge.reading import (
     CONTEXT_SENTENCE_WEIGHT,
+    MAX_SENTENCES,
     REFERRED_SENTENCE_WEIGHT,
     focus,
     names,
@@ -168,3 +169,11 @@ def test_keeping_a_copy_is_export_keeping_for_a_time_is_retention(
 def test_a_mention_left_in_the_text_is_not_part_of_the_question(kb: KnowledgeBase) -> None:
     outcome = kb.ask("<at>Privacy Bot</at> Operator Connect, ça permet de faire quoi ?", "fr-FR")
     assert [p.key for p in outcome.answers] == ["l1.1"]
+
+
+def test_a_message_is_read_by_its_last_sentences_only() -> None:
+    # A hostile message of hundreds of short sentences costs MAX_SENTENCES readings.
+    text = " ".join(f"Sentence number {i}." for i in range(200)) + " Is my IP shared?"
+    parts = sentences(text)
+    assert len(parts) == MAX_SENTENCES
+    assert parts[-1] == "Is my IP shared?" and parts[0] == "Sentence number 185."

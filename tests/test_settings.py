@@ -50,6 +50,8 @@ def test_bot_framework_names() -> None:
         ({"MicrosoftAppType": "Other"}, "MicrosoftAppType must be one of"),
         ({"MicrosoftAppId": "x", "MicrosoftAppType": "SingleTenant"}, "needs MicrosoftAppTenantId"),
         ({"LOG_QUESTIONS": "maybe"}, "LOG_QUESTIONS must be true or false"),
+        ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of .*DEBUG.*'verbose'"),
+        ({"VOTE_SIGNING_KEY": "short"}, "VOTE_SIGNING_KEY must be at least 16 characters, not 5"),
         ({"WORKERS": "0"}, "WORKERS must be between 1 and 64"),
         ({"WORKERS": "two"}, "WORKERS must be a whole number"),
         ({"WIDGET_TRUSTED_PROXIES": "11"}, "WIDGET_TRUSTED_PROXIES must be between 0 and 10"),
@@ -84,3 +86,9 @@ def test_a_bad_redis_url_is_named_without_its_password() -> None:
     with pytest.raises(SettingsError) as error:
         Settings.from_env({"REDIS_URL": "http://:hunter2@cache.example.com"})
     assert "hunter2" not in str(error.value)
+
+
+def test_log_level_is_a_logging_level_name() -> None:
+    assert Settings.from_env({}).log_level == "INFO"
+    assert Settings.from_env({"LOG_LEVEL": " debug "}).log_level == "DEBUG"
+    assert Settings.from_env({"LOG_LEVEL": "Warning"}).log_level == "WARNING"

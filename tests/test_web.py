@@ -68,6 +68,14 @@ async def test_expect_replies_returns_the_answer_in_the_response(bot_url: str) -
     )
 
 
+async def test_an_italian_answer_to_a_french_client_says_it_it(bot_url: str) -> None:
+    question = activity("La posizione delle chiamate di emergenza viene condivisa?", locale="fr-FR")
+    status, body = await post(bot_url, question)
+    assert status == 200
+    [reply] = body["activities"]
+    assert reply["locale"] == "it-IT" and reply["type"] == "message"
+
+
 async def test_normal_delivery_posts_the_reply_to_service_url(serve, bot_url: str) -> None:  # type: ignore[no-untyped-def]
     received: list[tuple[str, dict[str, Any]]] = []
 
@@ -195,3 +203,17 @@ async def test_readyz_reports_passages_per_locale(bot_url: str) -> None:
     assert body["passages"] == dict.fromkeys(
         ["de-DE", "en-US", "es-ES", "fr-FR", "it-IT", "ja-JP"], 10
     )
+
+
+def test_start_up_objects_are_frozen_out_of_the_collectors_reach() -> None:
+    import gc
+
+    from bot.web import freeze_start_up_heap
+
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        freeze_start_up_heap()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -30,6 +30,9 @@ import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.settings import Settings
+from bot.workers import WorkerProcesses
+from knowledge import KnowledgeBase
 from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,15 +233,25 @@ def test_two_workers_answer_on_one_port_and_metrics_count_every_worker(
     assert f"worker {dead} exited" in bot.log_text()
 
 
-async def test_sigterm_stops_every_worker_after_in_flight_requests(
-    serve: Any, start_bot: Callable[..., Bot]
+def refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+async def test_sigterm_lets_in_flight_requests_finish_refuses_new_ones_and_stops_every_worker(
+    serve: Any, start_bot: Callable[..., Bot], workers: str
 ) -> None:
+    """``python app.py`` alone (aiohttp) and with gunicorn's workers shut down alike."""
     received: list[dict[str, Any]] = []
-    started = asyncio.Event()
+    started, release = asyncio.Event(), asyncio.Event()
 
     async def slow_channel(request: web.Request) -> web.Response:
         started.set()
-        await asyncio.sleep(1.5)  # the bot's turn stays in flight meanwhile
+        await release.wait()  # the bot's turn stays in flight until the test says
         received.append(await request.json())
         return web.json_response({"id": "r1"})
 
@@ -246,8 +259,8 @@ async def test_sigterm_stops_every_worker_after_in_flight_requests(
     channel.router.add_post("/v3/conversations/{c}/activities/{a}", slow_channel)
     channel_url = await serve(channel)
 
-    bot = await asyncio.to_thread(start_bot, WORKERS="2", SHUTDOWN_TIMEOUT_SECONDS="10")
-    workers = await asyncio.to_thread(connections_by_worker, bot, 1)
+    bot = await asyncio.to_thread(start_bot, WORKERS=workers, SHUTDOWN_TIMEOUT_SECONDS="30")
+    pids = await asyncio.to_thread(connections_by_worker, bot, 1, int(workers))
     body = activity("Is my IP address shared?", "en-US", serviceUrl=channel_url)
     del body["deliveryMode"]
     async with aiohttp.ClientSession() as session:
@@ -256,14 +269,20 @@ async def test_sigterm_stops_every_worker_after_in_flight_requests(
         )
         await started.wait()  # the reply is being delivered now
         bot.process.send_signal(signal.SIGTERM)
+        # New connections are refused while the request is still in flight.
+        deadline = time.monotonic() + 30
+        while not await asyncio.to_thread(refused, bot.port):
+            assert time.monotonic() < deadline, "still accepting connections after SIGTERM"
+        assert not in_flight.done() and received == []
+        release.set()
         response = await in_flight
         assert response.status == 200
         response.release()
     assert len(received) == 1 and "IP addresses" in shown(received[0])
     assert await asyncio.to_thread(bot.process.wait, 30) == 0
-    for pid in workers:
+    for pid in pids:
         with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)  # every worker is gone (reaped by the parent)
+            os.kill(pid, 0)  # every worker is gone (reaped by its parent)
 
 
 def simultaneous_widget_requests(connections: list[HTTPConnection]) -> list[int]:
@@ -363,3 +382,9 @@ def test_a_broken_notice_stops_start_up_before_any_worker_is_forked(tmp_path: Pa
     assert result.returncode == 1
     assert f"{broken}: invalid YAML front matter" in result.stderr
     assert "Traceback" not in result.stderr and "Booting worker" not in result.stderr
+
+
+def test_the_workers_keep_idle_connections_for_idle_timeout_seconds(kb: KnowledgeBase) -> None:
+    """gunicorn's keep-alive is IDLE_TIMEOUT_SECONDS, the value create_app's server uses."""
+    settings = Settings(workers=2, idle_timeout_seconds=33)
+    assert WorkerProcesses(settings, kb).cfg.keepalive == 33
