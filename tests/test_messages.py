@@ -137,3 +137,26 @@ def test_a_browsing_history_is_not_the_call_history(kb: KnowledgeBase) -> None:
     # "historial" alone is the call history (call details); of browsing it is not.
     outcome = kb.ask("No quiero que el operador vea mi historial de navegación.", "es-ES")
     assert outcome.verdict == Verdict.NOT_COVERED, outcome.matches[:2]
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("en-US", "Does the phone company know when I hung up?", "l2.2"),
+        ("fr-FR", "L'opérateur sait-il quand je raccroche ?", "l2.2"),
+        ("it-IT", "Il gestore sa quando riattacco?", "l2.2"),
+        ("es-ES", "¿Quién manda sobre la información personal?", "p1"),
+    ],
+)
+def test_hanging_up_is_a_call_time_and_who_rules_the_data_is_the_controller(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
+
+
+def test_the_session_initiation_protocol_is_no_start_time(kb: KnowledgeBase) -> None:
+    # es: "protocolo de inicio de sesión" spells out SIP; its "inicio" (start)
+    # made the phone-number item a rival for "¿a qué hora se inician mis llamadas?".
+    slots = kb.indexes["es-ES"].analyzer.slots("protocolo de inicio de sesión")
+    keys = {k for s in slots for k in s.keys}
+    assert "~sip" in keys and "~call_times" not in keys
