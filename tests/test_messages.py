@@ -146,6 +146,8 @@ def test_a_browsing_history_is_not_the_call_history(kb: KnowledgeBase) -> None:
         ("fr-FR", "L'opérateur sait-il quand je raccroche ?", "l2.2"),
         ("it-IT", "Il gestore sa quando riattacco?", "l2.2"),
         ("es-ES", "¿Quién manda sobre la información personal?", "p1"),
+        # to place a call is to call, not a place (a location)
+        ("en-US", "When I place a call, does the operator see my operating system?", "l2.2"),
     ],
 )
 def test_hanging_up_is_a_call_time_and_who_rules_the_data_is_the_controller(
