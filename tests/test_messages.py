@@ -162,3 +162,16 @@ def test_the_session_initiation_protocol_is_no_start_time(kb: KnowledgeBase) -> 
     slots = kb.indexes["es-ES"].analyzer.slots("protocolo de inicio de sesión")
     keys = {k for s in slots for k in s.keys}
     assert "~sip" in keys and "~call_times" not in keys
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "I run a support hotline for a charity. Does the carrier get the caller numbers?"),
+        ("es-ES", "¿El operador sabe quién me llama?"),
+        ("it-IT", "Il gestore sa chi mi chiama?"),
+    ],
+)
+def test_who_calls_me_is_a_call_detail(kb: KnowledgeBase, locale: str, question: str) -> None:
+    # The callers' numbers are the call details (l2.2), not the user's own number.
+    assert answer_key(kb, question, locale) == "l2.2"
