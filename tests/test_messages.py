@@ -167,7 +167,10 @@ def test_the_session_initiation_protocol_is_no_start_time(kb: KnowledgeBase) -> 
 @pytest.mark.parametrize(
     ("locale", "question"),
     [
-        ("en-US", "I run a support hotline for a charity. Does the carrier get the caller numbers?"),
+        (
+            "en-US",
+            "I run a support hotline for a charity. Does the carrier get the caller numbers?",
+        ),
         ("es-ES", "¿El operador sabe quién me llama?"),
         ("it-IT", "Il gestore sa chi mi chiama?"),
     ],
