@@ -178,3 +178,18 @@ def test_the_session_initiation_protocol_is_no_start_time(kb: KnowledgeBase) -> 
 def test_who_calls_me_is_a_call_detail(kb: KnowledgeBase, locale: str, question: str) -> None:
     # The callers' numbers are the call details (l2.2), not the user's own number.
     assert answer_key(kb, question, locale) == "l2.2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("it-IT", "Chi comanda sulle informazioni personali?", "p1"),
+        ("ja-JP", "なぜ事業者に情報を送るのですか？", "l1.2"),
+        # the other party's number is a call detail, not the user's own number
+        ("ja-JP", "相手の番号は事業者に見えますか？", "l2.2"),
+    ],
+)
+def test_who_rules_why_send_and_the_other_partys_number(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
