@@ -26,6 +26,7 @@ from knowledge.lexicon import (
     is_uncovered,
     load_analyzers,
     load_generic_concepts,
+    load_pointer_concepts,
 )
 from knowledge.loader import load_notices
 from knowledge.locales import Locales
@@ -60,8 +61,10 @@ class KnowledgeBase:
         analyzers: dict[str, Analyzer],
         alternatives: Mapping[str, Sequence[str]] | None = None,
         generic_concepts: frozenset[str] = frozenset(),
+        pointer_concepts: frozenset[str] = frozenset(),
     ) -> None:
         self.generic_concepts = generic_concepts
+        self.pointer_concepts = pointer_concepts
         self.notices = {(n.locale, n.slug): n for n in notices}
         self.analyzers = analyzers
         self.alternatives: dict[str, Sequence[str]] = dict(alternatives or {})
@@ -92,7 +95,13 @@ class KnowledgeBase:
         alternatives: dict[str, list[str]] = {}
         for notice in notices:
             alternatives.update(load_alternatives(notice))
-        return cls(notices, analyzers, alternatives, load_generic_concepts(lexicon_dir))
+        return cls(
+            notices,
+            analyzers,
+            alternatives,
+            load_generic_concepts(lexicon_dir),
+            load_pointer_concepts(lexicon_dir),
+        )
 
     # -- locales -------------------------------------------------------------
 
@@ -201,6 +210,11 @@ class KnowledgeBase:
         alone = self._decide(index, asked, locale)
         if any(is_uncovered(t.slot) for t in asked):
             return alone
+        # "Where can I read about that?" points at what the context says: when
+        # the context names a topic of the notice, that topic is what is asked.
+        pointed = self._pointed_at(index, terms, locale)
+        if pointed is not None:
+            return pointed
         # "Is it Microsoft?", "Why do they do that?": without a notice topic of
         # its own, the question leans on the context.
         names_topic = any(t.slot.concepts - self.generic_concepts for t in asked)
@@ -224,6 +238,21 @@ class KnowledgeBase:
         if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER:
             return whole
         return alone
+
+    def _pointed_at(self, index: LocaleIndex, terms: Sequence[Term], locale: str) -> Outcome | None:
+        """The answer about the context's topic when what is asked only points at it."""
+        asked = {c for t in terms if t.asked for c in t.slot.concepts}
+        if (
+            not asked & self.pointer_concepts
+            or asked - self.pointer_concepts - self.generic_concepts
+        ):
+            return None
+        background = self.pointer_concepts | self.generic_concepts
+        if not any(t.slot.concepts - background for t in terms if not t.asked):
+            return None
+        about = [t for t in terms if not (t.asked and t.slot.concepts & self.pointer_concepts)]
+        outcome = self._decide(index, about, locale)
+        return outcome if outcome.verdict == Verdict.ANSWER else None
 
     def _decide(self, index: LocaleIndex, terms: Sequence[Term], locale: str) -> Outcome:
         matches = index.rank(terms)

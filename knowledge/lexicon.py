@@ -391,14 +391,24 @@ CONCEPTS_FILE = "concepts.yaml"
 
 def load_generic_concepts(folder: Path) -> frozenset[str]:
     """Concept keys (``~share``) that do not make a question specific; see concepts.yaml."""
+    return _concept_list(folder, "generic")
+
+
+def load_pointer_concepts(folder: Path) -> frozenset[str]:
+    """Concept keys (``~more_info``) of a question that points back at its context
+    ("Where can I read about that?"); see concepts.yaml."""
+    return _concept_list(folder, "pointers")
+
+
+def _concept_list(folder: Path, field: str) -> frozenset[str]:
     path = folder / CONCEPTS_FILE
     if not path.exists():
         return frozenset()
     data = load_yaml(path) or {}
-    generic = data.get("generic", []) if isinstance(data, dict) else None
-    if not isinstance(generic, list):
-        raise KnowledgeError(path, "'generic' must be a list of concept names")
-    return frozenset(CONCEPT_PREFIX + str(name) for name in generic)
+    names = data.get(field, []) if isinstance(data, dict) else None
+    if not isinstance(names, list):
+        raise KnowledgeError(path, f"'{field}' must be a list of concept names")
+    return frozenset(CONCEPT_PREFIX + str(name) for name in names)
 
 
 def load_analyzers(folder: Path) -> dict[str, Analyzer]:

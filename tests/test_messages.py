@@ -193,3 +193,48 @@ def test_who_rules_why_send_and_the_other_partys_number(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        (
+            "en-US",
+            "My colleague says the operator receives our IP addresses and operating systems. "
+            "Where can I read about that?",
+            "l2.2",
+        ),
+        (
+            "de-DE",
+            "Ich habe gehört, dass der Anbieter bei Notrufen meinen Standort bekommt. "
+            "Wo kann ich das nachlesen?",
+            "l2.3",
+        ),
+        (
+            "it-IT",
+            "Mi hanno detto che il gestore riceve il mio numero di telefono. Dove posso leggerlo?",
+            "l2.1",
+        ),
+    ],
+)
+def test_where_can_i_read_that_asks_about_what_the_context_says(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
+
+
+def test_where_can_i_read_more_after_a_context_without_a_topic_is_the_links(
+    kb: KnowledgeBase,
+) -> None:
+    question = "We're a small shop with five phones. Where can I read more?"
+    assert answer_key(kb, question, "en-US") == "p3"
+
+
+def test_for_it_to_work_well_is_proper_functioning(kb: KnowledgeBase) -> None:
+    # "pour que tout marche bien" names the notice's purpose (proper functioning),
+    # so "where can I read that?" points at it.
+    question = (
+        "Mon collègue dit que Microsoft envoie des infos à l'opérateur pour que tout "
+        "marche bien. Où puis-je lire ça ?"
+    )
+    assert answer_key(kb, question, "fr-FR") == "l1.2"
