@@ -238,3 +238,21 @@ def test_for_it_to_work_well_is_proper_functioning(kb: KnowledgeBase) -> None:
         "marche bien. Où puis-je lire ça ?"
     )
     assert answer_key(kb, question, "fr-FR") == "l1.2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("en-US", "Could the carrier grab my call history?", "p2"),
+        ("it-IT", "Il gestore può tenersi una copia dei dati delle chiamate?", "p2"),
+    ],
+)
+def test_grabbing_or_keeping_a_copy_is_exporting(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
+
+
+def test_the_wrapping_of_an_irritation_is_not_its_topic(kb: KnowledgeBase) -> None:
+    slots = kb.indexes["en-US"].analyzer.slots("Honestly it irks me that the telco knows my OS")
+    assert {s.surface for s in slots} == {"telco", "knows", "os"}
