@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 # Where the turn's locale is kept (TurnContext.turn_state), for the error reply.
 LOCALE = "carrier_privacy.locale"
-VOTES = ("up", "down")
 # Further answers a vote's data may name (a message asks two or three things at most).
 MAX_MORE = 3
 
@@ -85,7 +84,7 @@ class NoticeBot(ActivityHandler):  # type: ignore[misc]
             return  # a channel or group-chat message for someone else
         locale = self.locale_for(turn_context, inbound)
         button = inbound.button or {}
-        if button.get("action") == replies.FEEDBACK and button.get("vote") in VOTES:
+        if button.get("action") == replies.FEEDBACK and button.get("vote") in replies.VOTES:
             await self.vote(turn_context, inbound, locale)
             return
         await self.send(turn_context, self.reply_to(inbound, locale))

@@ -20,7 +20,7 @@ from botbuilder.schema import Activity, ActivityTypes, CardAction, SuggestedActi
 
 from bot import channels
 from bot.botframework.wire import CardAttachment
-from bot.replies import FEEDBACK, Choice, Reply, ReplyKind
+from bot.replies import FEEDBACK, VOTES, Choice, Reply, ReplyKind
 from bot.strings import Strings
 
 # Replies that are one sentence: a card would add nothing but a frame.
@@ -126,7 +126,7 @@ def adaptive_card(
                 {"action": FEEDBACK, "vote": vote, "id": reply.passage_id, "card": reply.card_id}
                 | ({"more": " ".join(reply.more_ids)} if reply.more_ids else {}),
             )
-            for vote, title in zip(("up", "down"), feedback, strict=True)
+            for vote, title in zip(VOTES, feedback, strict=True)
         ]
         body.append(
             {

@@ -25,6 +25,8 @@ NONE = "none"  # "none of these": the not-covered reply
 NOTICE = "notice"  # the whole notice
 ASK = "ask"  # an example question, asked as if typed
 FEEDBACK = "feedback"  # thumbs up or down on an answer
+# What a feedback button may say, in the order the card shows them.
+VOTES = ("up", "down")
 LABEL_MAX = 80
 # A notification or chat-list preview shows about one line: longer summaries are cut.
 SUMMARY_MAX = 100

@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("settings", Settings)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 METRICS = web.AppKey("metrics", Metrics)
-VOTES = web.AppKey("votes", VoteLedger)
 BOT = web.AppKey("bot", NoticeBot)
 
 
@@ -81,7 +80,6 @@ def create_app(
     app[SETTINGS] = settings
     app[KNOWLEDGE] = knowledge_base
     app[METRICS] = metrics
-    app[VOTES] = votes
     app[REDIS] = redis
     app.cleanup_ctx.append(redis.lifespan)
     app[BOT] = bot

@@ -32,6 +32,7 @@ from botbuilder.schema import (
 
 from bot import ratelimit
 from bot.botframework import Problem, inline_runner, read_json_object
+from bot.channels import MAX_QUESTION_CHARS
 from bot.handler import NoticeBot
 from bot.redis_link import REDIS, RedisLink
 from bot.settings import Settings
@@ -56,7 +57,6 @@ DEMO_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-MAX_TEXT = 2000
 MAX_ID = 64
 
 
@@ -96,7 +96,6 @@ def asset_response(request: web.Request, asset: Asset) -> web.Response:
     headers = {
         "ETag": asset.etag,
         "Cache-Control": CACHE_CONTROL,
-        "X-Content-Type-Options": "nosniff",
         # The script is meant to run on other sites' pages.
         "Cross-Origin-Resource-Policy": "cross-origin",
     }
@@ -124,7 +123,7 @@ def trusted_activity(data: dict[str, Any]) -> Activity:
         from_property=ChannelAccount(id=_short_id(sender.get("id"), "widget-user"), role="user"),
         recipient=ChannelAccount(id=BOT_ID, role="bot"),
         conversation=ConversationAccount(id=_short_id(conversation.get("id"), str(uuid.uuid4()))),
-        text=text[:MAX_TEXT] if isinstance(text, str) else "",
+        text=text[:MAX_QUESTION_CHARS] if isinstance(text, str) else "",
         value=value if isinstance(value, dict) else None,
         locale=locale[:20] if isinstance(locale, str) else None,
         delivery_mode=DeliveryModes.expect_replies,
@@ -201,7 +200,6 @@ class Endpoints:
         html = self.demo.replace("{locale}", locale)
         headers = {
             "Content-Security-Policy": DEMO_CSP,
-            "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-cache",
         }
         return web.Response(text=html, content_type="text/html", headers=headers)
