@@ -1,7 +1,8 @@
-"""Everything that knows botbuilder, msrest and the activity protocol's quirks.
+"""The activity protocol's plumbing: every use of msrest and of botbuilder's auth and adapter.
 
 botbuilder-python is archived upstream (support ended 2025-12-31); moving to
-another SDK is this package alone. ``setup(app, settings, bot)`` adds
+another SDK is mostly this package (the rest of ``bot`` uses only botbuilder's
+schema classes, ``ActivityHandler`` and ``TurnContext``). ``setup(app, settings, bot)`` adds
 ``POST /api/messages`` and what it holds open (the reply client session, the
 OpenID fetcher patched into botbuilder) as cleanup contexts.
 """
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.botframework.auth import Authenticator
-from bot.botframework.body import Problem, read_body, read_json_object
+from bot.botframework.body import Problem, read_json_object
 from bot.botframework.delivery import Delivery
 from bot.botframework.endpoint import MessagesEndpoint, on_turn_error
 from bot.botframework.openid import patch
@@ -23,7 +24,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from bot.handler import NoticeBot
 
-__all__ = ["DELIVERY", "Problem", "inline_runner", "read_body", "read_json_object", "setup"]
+__all__ = ["DELIVERY", "Problem", "inline_runner", "read_json_object", "setup"]
 
 DELIVERY = web.AppKey("botframework_delivery", Delivery)
 
