@@ -25,11 +25,7 @@ def main() -> int:
     )
     try:
         # Loaded once, before any worker is forked: the workers share it.
-        knowledge_base = (
-            KnowledgeBase.load(settings.notices_dir)
-            if settings.notices_dir
-            else KnowledgeBase.load()
-        )
+        knowledge_base = KnowledgeBase.load(settings.notices_dir)
         # Checked here too (create_app does), so that it stops the start before any fork.
         knowledge_base.require_locale(settings.default_locale)
     except KnowledgeError as exc:

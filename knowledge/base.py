@@ -88,9 +88,10 @@ class KnowledgeBase:
 
     @classmethod
     def load(
-        cls, notices_dir: Path = DEFAULT_NOTICES, lexicon_dir: Path = DEFAULT_LEXICON
+        cls, notices_dir: Path | None = None, lexicon_dir: Path = DEFAULT_LEXICON
     ) -> KnowledgeBase:
-        notices = load_notices(notices_dir)
+        """The notices of ``notices_dir`` (None: the shipped ones) with their lexicons."""
+        notices = load_notices(notices_dir or DEFAULT_NOTICES)
         analyzers = load_analyzers(lexicon_dir)
         alternatives: dict[str, list[str]] = {}
         for notice in notices:
