@@ -256,3 +256,44 @@ def test_grabbing_or_keeping_a_copy_is_exporting(
 def test_the_wrapping_of_an_irritation_is_not_its_topic(kb: KnowledgeBase) -> None:
     slots = kb.indexes["en-US"].analyzer.slots("Honestly it irks me that the telco knows my OS")
     assert {s.surface for s in slots} == {"telco", "knows", "os"}
+
+
+# Whose the data is names the controller, in every language.
+OWNERSHIP = [
+    ("en-US", "Who do my call records belong to?"),
+    ("fr-FR", "À qui appartiennent les données de mes appels ?"),
+    ("de-DE", "Wem gehören die Daten meiner Anrufe?"),
+    ("es-ES", "¿A quién pertenecen los datos de mis llamadas?"),
+    ("it-IT", "A chi appartengono i dati delle mie chiamate?"),
+    ("ja-JP", "通話のデータは誰のものですか？"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question"), OWNERSHIP)
+def test_whose_the_data_is_asks_for_the_controller(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answer_key(kb, question, locale) == "p1"
+
+
+# A number that ends up with, lands at, falls into the hands of the carrier is
+# shared with it; "Land" as a country stays a storage place.
+ENDS_UP_WITH = [
+    ("de-DE", "Mich stört, dass meine Handynummer beim Netzbetreiber landet.", "l2.1"),
+    ("it-IT", "Non voglio che il mio numero di cellulare finisca nelle mani del gestore.", "l2.1"),
+    ("fr-FR", "Je n'aime pas que mon numéro de portable se retrouve chez l'opérateur.", "l2.1"),
+    ("es-ES", "No quiero que mi número de móvil acabe en manos de la operadora.", "l2.1"),
+    ("ja-JP", "携帯番号が通信事業者の手に渡るのは困ります。", "l2.1"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), ENDS_UP_WITH)
+def test_what_ends_up_with_the_carrier_is_shared_with_it(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
+
+
+def test_a_country_is_still_where_data_is_stored(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("In welchem Land liegen die Anrufdaten?", "de-DE")
+    assert outcome.verdict == Verdict.NOT_COVERED
