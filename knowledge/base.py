@@ -249,7 +249,15 @@ class KnowledgeBase:
         ):
             return None
         background = self.pointer_concepts | self.generic_concepts
-        if not any(t.slot.concepts - background for t in terms if not t.asked):
+        context = [t.slot for t in terms if not t.asked]
+        # The context names a topic when it names a specific concept ("our IP
+        # addresses"), or asks something itself with everyday ones ("which data
+        # the carrier gets. Can you sum that up?"), as a whole question does.
+        names_topic = any(s.concepts - background for s in context) or (
+            any(is_intent(s) for s in context)
+            and any(s.concepts - self.pointer_concepts for s in context)
+        )
+        if not names_topic:
             return None
         about = [t for t in terms if not (t.asked and t.slot.concepts & self.pointer_concepts)]
         outcome = self._decide(index, about, locale)

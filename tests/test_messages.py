@@ -297,3 +297,84 @@ def test_what_ends_up_with_the_carrier_is_shared_with_it(
 def test_a_country_is_still_where_data_is_stored(kb: KnowledgeBase) -> None:
     outcome = kb.ask("In welchem Land liegen die Anrufdaten?", "de-DE")
     assert outcome.verdict == Verdict.NOT_COVERED
+
+
+# Who is liable, who answers for the data, is the controller.
+LIABLE = [
+    ("en-US", "Which firm is on the hook if my personal data is misused?"),
+    ("fr-FR", "Qui est juridiquement responsable de mes données personnelles ?"),
+    ("de-DE", "Wer haftet eigentlich für personenbezogene Daten bei Operator Connect?"),
+    ("es-ES", "¿Quién responde legalmente por los datos personales de los usuarios?"),
+    ("it-IT", "Chi risponde legalmente dei dati personali degli utenti?"),
+    ("ja-JP", "個人データについて法的責任を負うのはどこですか？"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question"), LIABLE)
+def test_who_is_liable_is_the_controller(kb: KnowledgeBase, locale: str, question: str) -> None:
+    assert answer_key(kb, question, locale) == "p1"
+
+
+# Other people's numbers, the sound of a call, are call details and quality;
+# keeping one's number when moving to the service is porting, not covered.
+DETAILS_AND_PORTING = [
+    ("en-US", "Will the carrier see the numbers of people ringing me?", "l2.2"),
+    ("fr-FR", "L'opérateur a-t-il le numéro des personnes qui me téléphonent ?", "l2.2"),
+    ("es-ES", "¿El operador ve el número de las personas que me llaman?", "l2.2"),
+    ("en-US", "Is the sound quality of my calls reported to the telco?", "l2.2"),
+    ("de-DE", "Erfährt der Anbieter etwas über die Tonqualität meiner Gespräche?", "l2.2"),
+    ("it-IT", "La qualità audio delle chiamate viene condivisa con il gestore?", "l2.2"),
+    ("es-ES", "¿Puedo portar mi número de siempre al operador?", None),
+    ("ja-JP", "今使っている番号を引き継げますか？", None),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), DETAILS_AND_PORTING)
+def test_other_peoples_numbers_call_sound_and_porting(
+    kb: KnowledgeBase, locale: str, question: str, key: str | None
+) -> None:
+    if key is None:
+        assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+    else:
+        assert answer_key(kb, question, locale) == key
+
+
+# "Where is that written?", "Can you sum it up?" point at what the context says,
+# in every language.
+POINTING = [
+    (
+        "en-US",
+        "My team lead says Microsoft hands data over so the carrier can fix faults. "
+        "Where does it say that?",
+        "l1.2",
+    ),
+    (
+        "fr-FR",
+        "Ma collègue dit que l'opérateur peut télécharger nos données d'appel. Où est-ce écrit ?",
+        "p2",
+    ),
+    (
+        "es-ES",
+        "Un compañero dice que el operador recibe la ubicación en una llamada al 112. "
+        "¿Dónde lo pone?",
+        "l2.3",
+    ),
+    (
+        "it-IT",
+        "Un collega dice che il gestore può scaricare i dati delle chiamate. Dove sta scritto?",
+        "p2",
+    ),
+    (
+        "de-DE",
+        "Ich muss meinem Team erklären, welche Daten der Netzbetreiber bekommt. "
+        "Kannst du das zusammenfassen?",
+        "l2",
+    ),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), POINTING)
+def test_where_is_that_written_points_at_the_context(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
