@@ -191,7 +191,7 @@ class LocaleIndex:
         )
         self._concept_count = np.array([len(e.concepts) for e in self.entries], dtype=np.float64)
         self._order = np.array([e.passage.order for e in self.entries], dtype=np.int64)
-        self._has_phrasings = np.array([bool(e.phrasings) for e in self.entries])
+        self._phrasings = scoring.Phrasings([e.phrasings for e in self.entries])
 
     def _phrasing(self, text: str) -> str:
         return " ".join(sorted(k for slot in self.analyzer.slots(text) for k in slot.all_keys))
@@ -343,13 +343,7 @@ class LocaleIndex:
         aim = scoring.focus(named[found], self._concept_count[found])
         # Phrasing compares what is asked, not the scene set around it.
         question_keys = " ".join(sorted(k for t in terms if t.asked for k in t.slot.all_keys))
-        phrase = np.zeros(found.size)
-        with_alternatives = np.flatnonzero(self._has_phrasings[found])
-        if with_alternatives.size:
-            phrase[with_alternatives] = scoring.phrasing(
-                question_keys,
-                [self.entries[int(found[i])].phrasings for i in with_alternatives.tolist()],
-            )
+        phrase = self._phrasings.best(question_keys)[found]
         score = scoring.combine(cover, phrase, aim)
         matches = []
         for final, cov, i in top_k(score, cover, self._order[found], limit):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 # How much a sentence that does not ask weighs beside the one that does.
 CONTEXT_SENTENCE_WEIGHT = 0.35
@@ -123,6 +124,8 @@ def questions(
     return out
 
 
+# Keyed by a language's lexicon words, not by what users type: one entry per language.
+@lru_cache(maxsize=32)
 def _conjunction_pattern(
     conjunctions: tuple[str, ...], openers: tuple[str, ...]
 ) -> re.Pattern[str] | None:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from knowledge.lexicon import INTENT_PREFIX
 
@@ -73,29 +73,70 @@ def focus(named: Vector, concept_counts: Vector) -> Vector:
     return np.divide(named, concept_counts, out=np.zeros_like(named), where=concept_counts > 0)
 
 
-def phrasing(question_keys: str, alternatives: Sequence[tuple[str, ...]]) -> Vector:
-    """Per passage, the closest of its alternative questions (0 without any).
+class Phrasings:
+    """Every alternative question of a locale, compared with a question in one batch.
 
-    An alternative that asks for something else ("why" where the question
-    asks "which") is not the same question however many words they share:
-    its ratio counts INTENT_MISMATCH.
+    The alternatives are read once, at load: their keys run through rapidfuzz's
+    default processing here rather than on every comparison, and their intents
+    are grouped, so a question costs one ``process.cdist`` call (C, no Python
+    loop over alternatives) and a per-passage maximum.
     """
-    asks = intents_of(question_keys)
 
-    def close(alt: str) -> float:
-        ratio = fuzz.ratio(question_keys, alt, processor=utils.default_process) / 100.0
-        theirs = intents_of(alt)
-        if asks and theirs and not asks & theirs:
-            return ratio * INTENT_MISMATCH
-        if asks and not theirs:
-            return ratio * INTENT_UNSAID
-        return ratio
+    __slots__ = ("_group_of", "_groups", "_processed", "_rows", "_size", "_starts")
 
-    out = np.zeros(len(alternatives))
-    for i, alts in enumerate(alternatives):
-        if alts:  # most passages of a large base have no alternative questions
-            out[i] = max(close(alt) for alt in alts)
-    return out
+    def __init__(self, per_passage: Sequence[tuple[str, ...]]) -> None:
+        processed: list[str] = []
+        group_of: list[int] = []
+        groups: dict[frozenset[str], int] = {}
+        starts: list[int] = []
+        rows: list[int] = []
+        for row, alternatives in enumerate(per_passage):
+            if not alternatives:  # most passages of a large base have none
+                continue
+            starts.append(len(processed))
+            rows.append(row)
+            for alternative in alternatives:
+                processed.append(utils.default_process(alternative))
+                group_of.append(groups.setdefault(intents_of(alternative), len(groups)))
+        self._processed = processed
+        self._group_of = np.array(group_of, dtype=np.int64)
+        self._groups = tuple(groups)
+        self._starts = np.array(starts, dtype=np.int64)
+        self._rows = np.array(rows, dtype=np.int64)
+        self._size = len(per_passage)
+
+    def best(self, question_keys: str) -> Vector:
+        """Per passage, the closest of its alternative questions (0 without any).
+
+        An alternative that asks for something else ("why" where the question
+        asks "which") is not the same question however many words they share:
+        its ratio counts INTENT_MISMATCH; one that asks for nothing in
+        particular, INTENT_UNSAID.
+        """
+        out = np.zeros(self._size)
+        if not self._processed:
+            return out
+        ratios = process.cdist(
+            [utils.default_process(question_keys)],
+            self._processed,
+            scorer=fuzz.ratio,
+            processor=None,
+            dtype=np.float64,
+        )[0]
+        asks = intents_of(question_keys)
+        share = np.array([_intent_share(asks, theirs) for theirs in self._groups])
+        closeness = ratios / 100.0 * share[self._group_of]
+        out[self._rows] = np.maximum.reduceat(closeness, self._starts)
+        return out
+
+
+def _intent_share(asks: frozenset[str], theirs: frozenset[str]) -> float:
+    """How much of its ratio an alternative keeps, by what it asks against the question."""
+    if asks and theirs and not asks & theirs:
+        return INTENT_MISMATCH
+    if asks and not theirs:
+        return INTENT_UNSAID
+    return 1.0
 
 
 @lru_cache(maxsize=4096)  # alternative questions and recent questions: bounded

@@ -45,12 +45,12 @@ def test_coverage_uses_context_for_items(kb: KnowledgeBase) -> None:
 
 
 def test_an_alternative_asking_for_something_else_is_a_weaker_phrasing() -> None:
-    from knowledge.scoring import INTENT_MISMATCH, phrasing
+    from knowledge.scoring import INTENT_MISMATCH, Phrasings
 
     which = "?which ~data ~operator ~share"
-    [[same, other]] = [
-        phrasing(which, [("?which ~data ~operator ~share",), ("?purpose ~data ~operator ~share",)])
-    ]
+    alternatives = [("?which ~data ~operator ~share",), (), ("?purpose ~data ~operator ~share",)]
+    same, none, other = Phrasings(alternatives).best(which)
+    assert none == 0.0
     assert same == 1.0 and other < INTENT_MISMATCH + 1e-9
 
 
