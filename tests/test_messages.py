@@ -378,3 +378,52 @@ def test_where_is_that_written_points_at_the_context(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+# A relative's remark, a mood, then "what for?": the purpose of the sharing.
+WHAT_FOR = [
+    (
+        "fr-FR",
+        "Ma fille pense que Microsoft envoie nos données à l'opérateur. Je suis un peu "
+        "inquiet. C'est pour quoi faire ?",
+    ),
+    (
+        "it-IT",
+        "Mio marito dice che Microsoft passa i dati delle chiamate al gestore. "
+        "Non mi piace molto. A che pro?",
+    ),
+    ("it-IT", "Perché i dati delle mie chiamate finiscono al gestore?"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question"), WHAT_FOR)
+def test_what_for_after_a_remark_asks_why_microsoft_shares(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answer_key(kb, question, locale) == "l1.2"
+
+
+# Who decides over the data is the controller; the device's software is its
+# operating system; hanging up is a call time, which the "why share" passage
+# does not hold; advertising partners are advertising in a German compound.
+EVERYDAY = [
+    ("en-US", "Who decides what happens to my personal data here?", "p1"),
+    ("de-DE", "Wer entscheidet über meine personenbezogenen Daten?", "p1"),
+    ("ja-JP", "個人データの扱いを決めるのは誰ですか？", "p1"),
+    ("en-US", "Can the carrier tell which software version my laptop runs?", "l2.2"),
+    ("es-ES", "¿El operador sabe qué software usa mi portátil?", "l2.2"),
+    ("en-US", "Not thrilled that the telco knows when I hang up.", "l2.2"),
+    ("de-DE", "Hat der Netzbetreiber Zugang zur Anruferkennung?", "l2.2"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), EVERYDAY)
+def test_deciding_software_and_hanging_up(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
+
+
+def test_advertising_partners_are_not_covered(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("Landen meine Anrufdaten bei Werbepartnern?", "de-DE")
+    assert outcome.verdict == Verdict.NOT_COVERED
