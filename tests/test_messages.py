@@ -427,3 +427,26 @@ def test_deciding_software_and_hanging_up(
 def test_advertising_partners_are_not_covered(kb: KnowledgeBase) -> None:
     outcome = kb.ask("Landen meine Anrufdaten bei Werbepartnern?", "de-DE")
     assert outcome.verdict == Verdict.NOT_COVERED
+
+
+# Encryption, where in the world data lies, and stopping the sharing: topics
+# the notice does not cover, in every language, whatever words they share with it.
+NOT_COVERED_CLOSE = [
+    ("en-US", "Are my call details encrypted before the carrier gets them?"),
+    ("fr-FR", "Mon numéro de téléphone est-il chiffré lors de l'envoi à l'opérateur ?"),
+    ("de-DE", "Wird meine IP-Adresse verschlüsselt an den Anbieter übertragen?"),
+    ("es-ES", "¿Mi ubicación de emergencia viaja cifrada al operador?"),
+    ("it-IT", "L'URI SIP viene inviato crittografato al gestore?"),
+    ("ja-JP", "通話の詳細は暗号化して事業者に送られますか？"),
+    ("it-IT", "I dati delle chiamate sono archiviati negli Stati Uniti?"),
+    ("ja-JP", "通話データは欧州のどこにありますか？"),
+    ("en-US", "Can I stop them passing my phone number to the operator?"),
+    ("ja-JP", "電話番号の共有をやめさせることはできますか？"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question"), NOT_COVERED_CLOSE)
+def test_encryption_places_and_stopping_are_not_covered(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
