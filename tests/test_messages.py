@@ -450,3 +450,24 @@ def test_encryption_places_and_stopping_are_not_covered(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+# The SIP URI's long name ("Uniform Resource Identifiers") is the SIP URI: its
+# "identifiers" are not the caller identifiers of the call-details item, so a
+# question about callers' identifiers or numbers finds the call details.
+CALLERS = [
+    ("en-US", "Besides my own number, does the carrier receive the callers' phone numbers?"),
+    ("en-US", "Does the provider see caller identifiers when customers ring our hotline?"),
+    ("fr-FR", "En plus de mon numéro, l'opérateur voit-il le numéro de ceux qui appellent ?"),
+    ("es-ES", "Además de mi número, ¿el operador ve los números de quienes llaman?"),
+    ("it-IT", "Oltre al mio numero, il gestore vede i numeri di chi chiama?"),
+    ("ja-JP", "自分の番号以外に、かけてきた人の番号も事業者に伝わりますか？"),
+    ("ja-JP", "かけてきた人の識別子は事業者に渡りますか？"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question"), CALLERS)
+def test_callers_identifiers_are_call_details(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answer_key(kb, question, locale) == "l2.2"
