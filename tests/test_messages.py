@@ -471,3 +471,11 @@ def test_callers_identifiers_are_call_details(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     assert answer_key(kb, question, locale) == "l2.2"
+
+
+def test_others_is_not_changing_settings(kb: KnowledgeBase) -> None:
+    # German "anderen" (others) stems like "ändern" (to change, not covered):
+    # calling others outside Teams is what the feature does.
+    question = "Kann ich mit Operator Connect auch mit anderen außerhalb von Teams telefonieren?"
+    assert answer_key(kb, question, "de-DE") == "l1.1"
+    assert kb.ask("Wie kann ich meine Rufnummer ändern?", "de-DE").verdict == Verdict.NOT_COVERED
