@@ -30,7 +30,7 @@ from botbuilder.schema import (
     DeliveryModes,
 )
 
-from bot import ratelimit
+from bot import jsonio, ratelimit
 from bot.botframework import Problem, inline_runner, read_json_object
 from bot.channels import MAX_QUESTION_CHARS
 from bot.handler import NoticeBot
@@ -237,4 +237,4 @@ class Endpoints:
         if data["type"] != "message":
             raise Problem(400, "the widget endpoint takes message activities only")
         result = await self.runner.run(trusted_activity(data), self.bot.on_turn, route=None)
-        return web.json_response(result.body, status=result.status, headers=cors)
+        return jsonio.response(result.body, result.status, cors)

@@ -48,7 +48,7 @@ from knowledge.lexicon import (
 from knowledge.model import Match, Passage, PassageKind
 from knowledge.reading import NAME_SHARE, focus, names
 from knowledge.scoring import CHILDREN_WEIGHT, CONTEXT_WEIGHT, REFERENT_WEIGHT, WEAK_WEIGHT
-from knowledge.selection import top_k
+from knowledge.selection import ROUND, top_k
 from knowledge.text import fold, words
 
 INTENT_WEIGHT = 0.5
@@ -64,6 +64,12 @@ MIN_TYPO_LENGTH = 5
 # MIN_TYPO_LENGTH or more, so one edit from 4 letters can only be that insertion.
 MIN_TYPED_TYPO_LENGTH = 4
 LONG_WORD = 8
+# Indexes of at most this many passages score a question in plain Python, larger
+# ones with numpy vectors. Every numpy call costs about a microsecond whatever
+# its size, and ranking takes some sixty of them: on the few passages of a real
+# notice that overhead was most of a question's time. Both ways give the same
+# floats, in the same order (tests/test_rank_paths.py).
+PLAIN_MAX_PASSAGES = 64
 _NONE = np.array([], dtype=np.int64)
 
 
@@ -192,6 +198,17 @@ class LocaleIndex:
         self._concept_count = np.array([len(e.concepts) for e in self.entries], dtype=np.float64)
         self._order = np.array([e.passage.order for e in self.entries], dtype=np.int64)
         self._phrasings = scoring.Phrasings([e.phrasings for e in self.entries])
+        self.plain = len(self.entries) <= PLAIN_MAX_PASSAGES
+        if self.plain:
+            self._plain = _PlainPostings(
+                own={k: tuple(v.tolist()) for k, v in self._own.items()},
+                context={k: tuple(v.tolist()) for k, v in self._context.items()},
+                refers={k: tuple(v.tolist()) for k, v in self._refers.items()},
+                any={k: tuple(v.tolist()) for k, v in self._any.items()},
+                context_weight=tuple(self._context_weight.tolist()),
+                concept_count=tuple(self._concept_count.tolist()),
+                order=tuple(self._order.tolist()),
+            )
 
     def _phrasing(self, text: str) -> str:
         return " ".join(sorted(k for slot in self.analyzer.slots(text) for k in slot.all_keys))
@@ -324,6 +341,8 @@ class LocaleIndex:
         """The best `limit` passages for read question terms."""
         if not terms or not self.entries:
             return []
+        if self.plain:
+            return self._rank_plain(terms, limit)
         slots = [t.slot for t in terms]
         weights = [self.term_weight(t) for t in terms]
         hits = self.hit_matrix(slots)
@@ -362,6 +381,82 @@ class LocaleIndex:
                 )
             )
         return matches
+
+    def _rank_plain(self, terms: Sequence[Term], limit: int) -> list[Match]:
+        """``rank`` for a small index, the same arithmetic in plain Python.
+
+        Each step mirrors the vector code above, operation for operation, so
+        that the floats come out bit for bit the same: the hit matrix (as one
+        row -> fullness mapping per slot), coverage, focus, phrasing, the
+        combined score, and the exact ranking of ``selection.top_k``.
+        """
+        postings = self._plain
+        slots = [t.slot for t in terms]
+        weights = [self.term_weight(t) for t in terms]
+        hits = [postings.hits(slot) for slot in slots]
+        found = sorted({row for hit in hits for row in hit})
+        if not found:
+            return []
+        shares = [w * t.similarity for w, t in zip(weights, terms, strict=True)]
+        asked = [t.asked for t in terms]
+        named: dict[int, int] = {}
+        for key in {k for slot in slots for k in slot.keys}:
+            if key.startswith((CONCEPT_PREFIX, INTENT_PREFIX)):
+                for row in postings.own.get(key, ()):
+                    named[row] = named.get(row, 0) + 1
+        question_keys = " ".join(sorted(k for t in terms if t.asked for k in t.slot.all_keys))
+        phrase_of = self._phrasings.best(question_keys).tolist()
+        scored: list[tuple[float, float, int, int, float]] = []
+        for row in found:
+            cover = scoring.plain_coverage(
+                [hit.get(row, 0.0) for hit in hits], weights, shares, asked
+            )
+            count = postings.concept_count[row]
+            aim = named.get(row, 0) / count if count > 0 else 0.0
+            phrase = phrase_of[row]
+            score = scoring.plain_combine(cover, phrase, aim)
+            scored.append(
+                (round(score, ROUND), round(cover, ROUND), postings.order[row], row, phrase)
+            )
+        scored.sort(key=lambda r: (-r[0], -r[1], r[2]))
+        matches = []
+        for final, cover, _, row, phrase in scored[:limit]:
+            matched = tuple(s.surface for s, hit in zip(slots, hits, strict=True) if row in hit)
+            missing = tuple(s.surface for s, hit in zip(slots, hits, strict=True) if row not in hit)
+            matches.append(
+                Match(self.entries[row].passage, final, cover, round(phrase, 6), matched, missing)
+            )
+        return matches
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainPostings:
+    """The postings of a small index as tuples of rows, for ``LocaleIndex._rank_plain``."""
+
+    own: dict[str, tuple[int, ...]]
+    context: dict[str, tuple[int, ...]]
+    refers: dict[str, tuple[int, ...]]
+    any: dict[str, tuple[int, ...]]
+    context_weight: tuple[float, ...]
+    concept_count: tuple[float, ...]
+    order: tuple[int, ...]
+
+    def hits(self, slot: Slot) -> dict[int, float]:
+        """One row of ``LocaleIndex.hit_matrix``: the passages holding the slot, how fully."""
+        hit: dict[int, float] = {}
+        for key in slot.weak:
+            for row in self.any.get(key, ()):
+                hit[row] = WEAK_WEIGHT
+        for key in slot.keys:
+            for row in self.refers.get(key, ()):
+                hit[row] = max(hit.get(row, 0.0), REFERENT_WEIGHT)
+        for key in slot.keys:
+            for row in self.context.get(key, ()):
+                hit[row] = max(hit.get(row, 0.0), self.context_weight[row])
+        for key in slot.keys:
+            for row in self.own.get(key, ()):
+                hit[row] = 1.0
+        return hit
 
 
 def _with_referents(

@@ -68,6 +68,32 @@ def coverage(
     return result
 
 
+def plain_coverage(
+    hits: Sequence[float],
+    weights: Sequence[float],
+    shares: Sequence[float],
+    asked: Sequence[bool],
+) -> float:
+    """``coverage`` of one passage, in plain Python, in the same order of operations.
+
+    ``shares`` are weight * similarity per slot, as the vector code forms them.
+    """
+    got = 0.0
+    measured = 0.0
+    for hit, weight, share, is_asked in zip(hits, weights, shares, asked, strict=True):
+        got += share * hit
+        measured += (
+            weight
+            if is_asked
+            else weight * (CONTEXT_MISSING_SHARE + (1.0 - CONTEXT_MISSING_SHARE) * hit)
+        )
+    return got / measured if measured > 0 else 0.0
+
+
+def plain_combine(coverage: float, phrasing: float, focus: float) -> float:
+    return COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
+
+
 def focus(named: Vector, concept_counts: Vector) -> Vector:
     """Share of each passage's own concepts that the question names."""
     return np.divide(named, concept_counts, out=np.zeros_like(named), where=concept_counts > 0)

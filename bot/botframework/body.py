@@ -6,14 +6,15 @@ Every refusal raises ``Problem``: the middleware in ``bot.web`` renders it as a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-JSON = "application/json"
+from bot import jsonio
+
+JSON = jsonio.JSON
 
 
 class Problem(Exception):
@@ -29,7 +30,7 @@ class Problem(Exception):
         return Problem(self.status, self.reason, {**self.headers, **headers})
 
     def response(self) -> web.Response:
-        return web.json_response({"error": self.reason}, status=self.status, headers=self.headers)
+        return jsonio.response({"error": self.reason}, self.status, self.headers)
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:
@@ -62,7 +63,7 @@ async def read_json_object(request: web.Request, limit: int) -> dict[str, Any]:
         raise Problem(415, "Content-Type must be application/json")
     raw = await read_body(request, limit)
     try:
-        data = json.loads(raw)
+        data = jsonio.loads(raw)
     except (UnicodeDecodeError, ValueError):
         raise Problem(400, "body is not valid JSON") from None
     except RecursionError:

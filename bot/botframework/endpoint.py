@@ -18,7 +18,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 from yarl import URL
 
-from bot import channels
+from bot import channels, jsonio
 from bot.botframework.auth import Authenticator
 from bot.botframework.body import Problem, read_json_object
 from bot.botframework.delivery import DeliveryError, UnsafeServiceUrl, service_url
@@ -80,7 +80,7 @@ class MessagesEndpoint:
             # An invoke no handler answered: say which, like every other refusal.
             raise Problem(501, f"invoke {printable(str(activity.name))!r} is not handled")
         if outcome.body is not None:
-            return web.json_response(outcome.body, status=outcome.status)
+            return jsonio.response(outcome.body, outcome.status)
         return web.Response(status=outcome.status)
 
 
