@@ -284,10 +284,13 @@ class Analyzer:
         # same stem ("transmise" -> transmis, "transmis" -> transm): a known
         # one-word stem of 5+ letters that starts this stem, at most 3 letters
         # shorter, still names its concept. (Shorter stems start too many words.)
+        # Only the notice's concepts and intents: a guessed topic the notice does
+        # not cover would veto the answer on a lookalike ("cuestión" is not
+        # "cuesta", a price; "esterno" is not "estero", abroad).
         for cut in range(len(stem) - 1, max(4, len(stem) - 4), -1):
             concepts = self.phrases.get((stem[:cut],))
             if concepts:
-                return concepts
+                return {k for k in concepts if not k.startswith(UNCOVERED_PREFIX)} or None
         return None
 
     def small_talk_kind(self, text: str) -> str | None:

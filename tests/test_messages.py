@@ -479,3 +479,21 @@ def test_others_is_not_changing_settings(kb: KnowledgeBase) -> None:
     question = "Kann ich mit Operator Connect auch mit anderen außerhalb von Teams telefonieren?"
     assert answer_key(kb, question, "de-DE") == "l1.1"
     assert kb.ask("Wie kann ich meine Rufnummer ändern?", "de-DE").verdict == Verdict.NOT_COVERED
+
+
+# Words that only look like a topic the notice lacks: a public IP is no
+# advertising (es/it "público" stems like "publicidad"), "objective" is no
+# objection, "gerichtet" (directed) is no court.
+LOOKALIKES = [
+    ("es-ES", "¿El operador ve mi IP pública cuando llamo?", "l2.2"),
+    ("it-IT", "Il gestore vede il mio indirizzo IP pubblico?", "l2.2"),
+    ("en-US", "What is the objective of handing data to the carrier?", "l1.2"),
+    ("de-DE", "Sind die Daten an den Netzbetreiber gerichtet, auch meine IP-Adresse?", "l2.2"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), LOOKALIKES)
+def test_lookalikes_of_uncovered_topics_are_answered(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
