@@ -136,6 +136,8 @@ class Analyzer:
             )
             for term in self.substrings
         }
+        # Longest terms first, so 位置情報 wins over 情報 (CjkAnalyzer._read).
+        self._terms_longest_first = sorted(self.substrings, key=len, reverse=True)
         self.small_talk = {
             kind: tuple(
                 sorted({fold(str(t)) for t in small_talk.get(kind, [])}, key=len, reverse=True)
@@ -145,6 +147,12 @@ class Analyzer:
         for phrases in self.small_talk.values():
             for phrase in phrases:
                 self.lexicon_words.update(words(phrase))
+        # What small_talk_kind looks for, in the order it looks.
+        self._small_talk_needles = tuple(
+            (kind, self._small_talk_needle(phrase))
+            for kind, phrases in self.small_talk.items()
+            for phrase in phrases
+        )
 
     def _add_term(self, key: str, folded: str) -> None:
         """Index one lexicon term under its concept key."""
@@ -297,16 +305,14 @@ class Analyzer:
         """greeting/thanks/goodbye when the message is only that (plus filler words)."""
         folded = " " + " ".join(words(fold(text))) + " "
         found: list[tuple[int, str]] = []
-        for kind, phrases in self.small_talk.items():
-            for phrase in phrases:
-                needle = self._small_talk_needle(phrase)
+        for kind, needle in self._small_talk_needles:
+            where = folded.find(needle)
+            while where >= 0:
+                found.append((where, kind))
+                # Blank it out in place, keeping positions for the ordering below.
+                blank = " " * len(needle)
+                folded = folded[:where] + blank + folded[where + len(needle) :]
                 where = folded.find(needle)
-                while where >= 0:
-                    found.append((where, kind))
-                    # Blank it out in place, keeping positions for the ordering below.
-                    blank = " " * len(needle)
-                    folded = folded[:where] + blank + folded[where + len(needle) :]
-                    where = folded.find(needle)
         if not found:
             return None
         if self._says_more(folded):
@@ -339,8 +345,7 @@ class CjkAnalyzer(Analyzer):
         # katakana terms of the lexicon: terms are sought in a katakana copy of
         # the text (same length, so a match blanks the same span in both).
         kana = katakana(folded)
-        # Longest terms first, so 位置情報 wins over 情報.
-        for term in sorted(self.substrings, key=len, reverse=True):
+        for term in self._terms_longest_first:
             pattern = self._kana_patterns[term]
             while (found := pattern.search(kana)) is not None:
                 slots.append(Slot(term, frozenset(self.substrings[term]), frozenset({term})))

@@ -39,7 +39,11 @@ _CJK_CONTENT_RUN = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a text."""
-    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).casefold()
+    text = text.translate(_TRANSLATE)
+    if text.isascii():
+        # Most questions: normalisation leaves ASCII as it is, casefold is lower.
+        return _SPACES.sub(" ", text.lower()).strip()
+    text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFD", text)
     kept: list[str] = []
     base = ""

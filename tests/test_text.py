@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from knowledge.text import cjk_grams, fold, latin_words, words
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.text import _SPACES, _TRANSLATE, cjk_grams, fold, latin_words, words
 
 
 @pytest.mark.parametrize(
@@ -20,6 +24,34 @@ from knowledge.text import cjk_grams, fold, latin_words, words
 )
 def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded
+
+
+def full_fold(text: str) -> str:
+    """fold without its ASCII shortcut: every normalisation step, every character."""
+    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).casefold()
+    kept: list[str] = []
+    base = ""
+    for char in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(char):
+            if base and base < "\u0250":
+                continue
+        else:
+            base = char
+        kept.append(char)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(kept))).strip()
+
+
+@settings(derandomize=True, max_examples=500, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.characters(max_codepoint=127),
+            st.sampled_from("’‘´`“”«»\u00a0\u202f\u2009\u200béÉçß\u0301ＩＰガイ"),
+        )
+    )
+)
+def test_the_ascii_shortcut_folds_as_the_full_normalisation(text: str) -> None:
+    assert fold(text) == full_fold(text)
 
 
 def test_fold_is_idempotent() -> None:
