@@ -497,3 +497,21 @@ def test_lookalikes_of_uncovered_topics_are_answered(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+# When the sharing starts is when the organisation turns the feature on (the
+# why-share passage), not a call's start time; a call's start is a call detail.
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("en-US", "Since when does Microsoft share data with our carrier?", "l1.2"),
+        ("fr-FR", "Depuis quand Microsoft partage-t-il des données avec l'opérateur ?", "l1.2"),
+        ("es-ES", "¿Cuándo empieza a compartir Microsoft los datos con el operador?", "l1.2"),
+        ("en-US", "Does the telco see when each of my calls starts?", "l2.2"),
+        ("it-IT", "Il gestore sa a che ora iniziano le mie telefonate?", "l2.2"),
+    ],
+)
+def test_when_the_sharing_starts_is_not_a_call_time(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
