@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.chunking import chunk
 from knowledge.errors import KnowledgeError
 from knowledge.index import LocaleIndex, Term
 from knowledge.lexicon import (
+    CONCEPT_PREFIX,
+    CONCEPTS_FILE,
     INTENT_PREFIX,
+    UNCOVERED_PREFIX,
     Analyzer,
     is_intent,
     is_uncovered,
@@ -51,7 +55,24 @@ SPECIFIC_UNKNOWN = 0.5
 # question word weighs this many times a word of the question.
 ASKED_INTENT_EMPHASIS = 3.0
 
-__all__ = ["KnowledgeBase", "Outcome", "Verdict", "load_alternatives"]
+__all__ = ["Excuse", "KnowledgeBase", "Outcome", "Verdict", "load_alternatives", "load_excuses"]
+
+
+@dataclass(frozen=True, slots=True)
+class Excuse:
+    """When a topic the notice does not cover only describes a concept named beside it.
+
+    "Can the carrier take the data and keep it on their side?" keeps an export
+    (covered: operators can export and download), while "how long do they keep
+    it?" asks about retention: the topic is excused by any concept of ``by``
+    named in the message, unless one of ``unless`` is named too.
+    """
+
+    by: frozenset[str]
+    unless: frozenset[str] = frozenset()
+
+    def applies(self, named: frozenset[str]) -> bool:
+        return bool(named & self.by) and not named & self.unless
 
 
 class KnowledgeBase:
@@ -62,9 +83,12 @@ class KnowledgeBase:
         alternatives: Mapping[str, Sequence[str]] | None = None,
         generic_concepts: frozenset[str] = frozenset(),
         pointer_concepts: frozenset[str] = frozenset(),
+        excuses: Mapping[str, Excuse] | None = None,
     ) -> None:
         self.generic_concepts = generic_concepts
         self.pointer_concepts = pointer_concepts
+        # Uncovered topic key (``!retention``) -> when it only describes a notice concept.
+        self.excuses: dict[str, Excuse] = dict(excuses or {})
         self.notices = {(n.locale, n.slug): n for n in notices}
         self.analyzers = analyzers
         self.alternatives: dict[str, Sequence[str]] = dict(alternatives or {})
@@ -102,6 +126,7 @@ class KnowledgeBase:
             alternatives,
             load_generic_concepts(lexicon_dir),
             load_pointer_concepts(lexicon_dir),
+            load_excuses(lexicon_dir),
         )
 
     # -- locales -------------------------------------------------------------
@@ -202,7 +227,7 @@ class KnowledgeBase:
         return several(locale, answered) if len(answered) >= 2 else outcome
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
-        terms = index.read(question)
+        terms = self._excused(index.read(question))
         asked = [t for t in terms if t.asked]
         if len(asked) == len(terms):
             return self._decide(index, terms, locale)
@@ -239,6 +264,22 @@ class KnowledgeBase:
         if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER:
             return whole
         return alone
+
+    def _excused(self, terms: list[Term]) -> list[Term]:
+        """The terms without the uncovered topics that only describe a concept named
+        beside them ("keep it on their side" after "take the data": an export)."""
+        if not self.excuses:
+            return terms
+        named = frozenset(c for t in terms for c in t.slot.concepts)
+
+        def excused(term: Term) -> bool:
+            topics = [k for k in term.slot.keys if k.startswith(UNCOVERED_PREFIX)]
+            return bool(topics) and all(
+                k in self.excuses and self.excuses[k].applies(named) for k in topics
+            )
+
+        kept = [t for t in terms if not excused(t)]
+        return kept if len(kept) < len(terms) else terms
 
     def _pointed_at(self, index: LocaleIndex, terms: Sequence[Term], locale: str) -> Outcome | None:
         """The answer about the context's topic when what is asked only points at it."""
@@ -293,6 +334,28 @@ class KnowledgeBase:
         if asks or any(s.concepts - self.generic_concepts for s in named):
             return Topic.SPECIFIC
         return Topic.GENERIC
+
+
+def load_excuses(folder: Path) -> dict[str, Excuse]:
+    """concepts.yaml ``excused``: uncovered topic -> {by: [concepts], unless: [concepts]}."""
+    path = folder / CONCEPTS_FILE
+    if not path.exists():
+        return {}
+    data = load_yaml(path) or {}
+    table = data.get("excused", {}) if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise KnowledgeError(path, "'excused' must map uncovered topics to {by, unless}")
+    out: dict[str, Excuse] = {}
+    for topic, rule in table.items():
+        by = rule.get("by") if isinstance(rule, dict) else None
+        unless = rule.get("unless", []) if isinstance(rule, dict) else None
+        if not isinstance(by, list) or not by or not isinstance(unless, list):
+            raise KnowledgeError(path, f"excused {topic!r}: expected by: [concepts], unless: [...]")
+        out[UNCOVERED_PREFIX + str(topic)] = Excuse(
+            frozenset(CONCEPT_PREFIX + str(c) for c in by),
+            frozenset(CONCEPT_PREFIX + str(c) for c in unless),
+        )
+    return out
 
 
 def load_alternatives(notice: Notice) -> dict[str, list[str]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import KnowledgeBase, KnowledgeError, Verdict
-from knowledge.base import load_alternatives
+from knowledge.base import load_alternatives, load_excuses
 from knowledge.loader import load_notice
 from tests.conftest import NOTICES
 
@@ -192,3 +192,16 @@ def test_passage_counts_are_the_passages_of_each_locale(kb: KnowledgeBase) -> No
     assert set(counts) == set(kb.locales)
     for locale, count in counts.items():
         assert count == sum(1 for p in kb.passages.values() if p.locale == locale) > 0
+
+
+def test_excuses_are_read_from_concepts_yaml(tmp_path: Path) -> None:
+    (tmp_path / "concepts.yaml").write_text(
+        "excused:\n  keeping: {by: [export], unless: [duration]}\n", encoding="utf-8"
+    )
+    excuse = load_excuses(tmp_path)["!keeping"]
+    assert excuse.applies(frozenset({"~export", "~data"}))
+    assert not excuse.applies(frozenset({"~export", "~duration"}))
+    assert not excuse.applies(frozenset({"~data"}))
+    (tmp_path / "concepts.yaml").write_text("excused:\n  keeping: [export]\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="excused"):
+        load_excuses(tmp_path)

@@ -515,3 +515,36 @@ def test_when_the_sharing_starts_is_not_a_call_time(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+# Keeping what was exported is exporting (concepts.yaml 'excused'); how long it
+# is kept is retention, which the notice does not cover.
+KEEPING_AN_EXPORT = [
+    ("en-US", "Can the carrier download my call data and keep it on their side?"),
+    ("fr-FR", "L'opérateur peut-il récupérer une copie de mes appels et la garder de son côté ?"),
+    ("de-DE", "Kann der Anbieter meine Anrufdaten herunterladen und bei sich speichern?"),
+    ("es-ES", "¿Puede el operador descargar mis datos y guardarlos en sus sistemas?"),
+    ("ja-JP", "事業者は通話データをエクスポートして手元に保存できますか？"),
+]
+HOW_LONG_AN_EXPORT_IS_KEPT = [
+    ("en-US", "How long can the carrier keep the data it downloads?"),
+    ("fr-FR", "Combien de temps l'opérateur garde-t-il les données exportées ?"),
+    ("de-DE", "Wie lange darf der Anbieter heruntergeladene Daten speichern?"),
+    ("es-ES", "¿Durante cuánto tiempo guarda el operador los datos descargados?"),
+    ("it-IT", "Per quanto tempo il gestore conserva i dati scaricati?"),
+    ("ja-JP", "ダウンロードしたデータを事業者はいつまで保存しますか？"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question"), KEEPING_AN_EXPORT)
+def test_keeping_what_was_exported_is_exporting(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answer_key(kb, question, locale) == "p2"
+
+
+@pytest.mark.parametrize(("locale", "question"), HOW_LONG_AN_EXPORT_IS_KEPT)
+def test_how_long_an_export_is_kept_is_not_covered(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
