@@ -548,3 +548,17 @@ def test_how_long_an_export_is_kept_is_not_covered(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿Qué información recibe la operadora cuando llamo con Teams?",
+        "¿Qué datos le llegan al proveedor cuando hago llamadas?",
+    ],
+)
+def test_spanish_que_before_a_noun_asks_which(kb: KnowledgeBase, question: str) -> None:
+    # "qué" folds to "que", a stop word ("dice que..."): before "información",
+    # "datos", "tipo de" it is the question word, so the message asks which
+    # data, not a doubt between the emergency and call-detail items.
+    assert answer_key(kb, question, "es-ES") in {"l2", "l2.2"}
