@@ -205,3 +205,20 @@ def test_excuses_are_read_from_concepts_yaml(tmp_path: Path) -> None:
     (tmp_path / "concepts.yaml").write_text("excused:\n  keeping: [export]\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match="excused"):
         load_excuses(tmp_path)
+
+
+def test_every_alternative_question_gets_its_own_passage(kb: KnowledgeBase) -> None:
+    # The knowledge base's own alternative questions, asked as they are, are
+    # answered with their passage (or its list, or one of its items): a
+    # lexicon term that makes one of them "not covered" ("What can I do with
+    # Operator Connect?" read as a how-to request, "GDPR records" as a
+    # recording) would refuse the people who ask the same way.
+    wrong = []
+    for passage_id, questions in kb.alternatives.items():
+        passage = kb.passages[passage_id]
+        related = {passage.id, passage.parent, *passage.children}
+        for question in questions:
+            outcome = kb.ask(question, passage.locale)
+            if outcome.verdict != Verdict.ANSWER or not {p.id for p in outcome.answers} & related:
+                wrong.append((passage.locale, passage.key, question, outcome.verdict))
+    assert wrong == []
