@@ -562,3 +562,29 @@ def test_spanish_que_before_a_noun_asks_which(kb: KnowledgeBase, question: str) 
     # "datos", "tipo de" it is the question word, so the message asks which
     # data, not a doubt between the emergency and call-detail items.
     assert answer_key(kb, question, "es-ES") in {"l2", "l2.2"}
+
+
+# Worries in the past tense and about what the carrier does with the data.
+WORRIES = [
+    ("en-US", "Bit uneasy that the telco can see who called me yesterday.", "l2.2"),
+    ("fr-FR", "Ça me gêne que l'opérateur sache qui m'a appelé ce matin.", "l2.2"),
+    ("de-DE", "Mir gefällt nicht, dass der Netzbetreiber sieht, wer mich angerufen hat.", "l2.2"),
+    ("it-IT", "Non mi piace che il gestore sappia chi mi ha chiamato stamattina.", "l2.2"),
+    ("fr-FR", "J'aimerais savoir ce que le fournisseur fait de ces données.", "p3"),
+    ("de-DE", "Mich interessiert, was der Netzbetreiber mit diesen Daten macht.", "p3"),
+    ("it-IT", "Vorrei sapere cosa fa il gestore con questi dati.", "p3"),
+    ("ja-JP", "通信事業者がデータで何をするのか気になります。", "p3"),
+    # "in the first place" is no place (a location)
+    (
+        "en-US",
+        "I never understood why Microsoft shares my info with the telco in the first place.",
+        "l1.2",
+    ),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), WORRIES)
+def test_worries_about_past_calls_and_what_the_carrier_does(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
