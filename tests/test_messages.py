@@ -588,3 +588,41 @@ def test_worries_about_past_calls_and_what_the_carrier_does(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+# Where to find the carrier's own rules is the privacy-links passage, not a
+# how-to request; where to find one's own things in Teams still is one.
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Where do I find the carrier's terms of use?"),
+        ("de-DE", "Wo finde ich die Datenschutzbestimmungen meines Anbieters?"),
+        ("es-ES", "¿Dónde encuentro la política de privacidad de mi operador?"),
+        ("it-IT", "Dove trovo l'informativa privacy del mio gestore?"),
+        ("fr-FR", "Où trouver la politique de confidentialité de mon opérateur ?"),
+    ],
+)
+def test_where_to_find_the_carriers_rules_is_the_links(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answer_key(kb, question, locale) == "p3"
+
+
+def test_where_to_find_ones_own_things_is_a_how_to(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("Where do I find my call history in Teams?", "en-US")
+    assert outcome.verdict == Verdict.NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("en-US", "Does the carrier get my landline extension?", "l2.1"),
+        ("es-ES", "¿El operador recibe mi teléfono fijo?", "l2.1"),
+        ("de-DE", "Kann der Anbieter meine Anrufdaten abziehen?", "p2"),
+        ("ja-JP", "事業者にグローバルIPアドレスは伝わりますか？", "l2.2"),
+    ],
+)
+def test_landlines_pulling_data_and_global_ips(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
