@@ -626,3 +626,22 @@ def test_landlines_pulling_data_and_global_ips(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+def test_what_can_i_do_about_it_is_a_how_to_but_with_the_feature_asks_what_it_does(
+    kb: KnowledgeBase,
+) -> None:
+    # "What can I do?" asks for help the notice does not give; "what can I do
+    # with Operator Connect?" asks what the feature is for.
+    for locale, question in (
+        ("en-US", "My calls keep dropping, what can I do?"),
+        ("it-IT", "Le chiamate si sentono male, cosa posso fare?"),
+        ("es-ES", "Se corta la llamada a menudo, ¿qué puedo hacer?"),
+    ):
+        assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED, question
+    for locale, question in (
+        ("en-US", "What can I do with Operator Connect?"),
+        ("it-IT", "Cosa posso fare con Operator Connect?"),
+        ("es-ES", "¿Qué puedo hacer con Operator Connect?"),
+    ):
+        assert answer_key(kb, question, locale) == "l1.1", question
