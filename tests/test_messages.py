@@ -645,3 +645,21 @@ def test_what_can_i_do_about_it_is_a_how_to_but_with_the_feature_asks_what_it_do
         ("es-ES", "¿Qué puedo hacer con Operator Connect?"),
     ):
         assert answer_key(kb, question, locale) == "l1.1", question
+
+
+# Whom Microsoft shares with (the 'recipient' intent) is the why-share passage,
+# which names the carrier as the one who receives.
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("fr-FR", "À qui sont transmises mes informations ?"),
+        ("it-IT", "Con chi condivide Microsoft i dati?"),
+        ("es-ES", "¿Con quién se comparten mis datos?"),
+        ("ja-JP", "私のデータは誰に渡りますか？"),
+        ("de-DE", "An wen gibt Microsoft meine Daten weiter?"),
+    ],
+)
+def test_whom_microsoft_shares_with_is_the_carrier(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answer_key(kb, question, locale) == "l1.2"
