@@ -127,6 +127,10 @@ class Analyzer:
                 self._add_term(key, folded)
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         self.longest_raw_phrase = max((len(p) for p in self.raw_phrases), default=0)
+        # The words that start a phrase of two words or more: a word that starts
+        # none is looked up alone, without trying every phrase length.
+        self._raw_phrase_starts = frozenset(p[0] for p in self.raw_phrases if len(p) > 1)
+        self._phrase_starts = frozenset(p[0] for p in self.phrases if len(p) > 1)
         # Latin terms inside Japanese text must stand as words: "ip" is not in "sip".
         self._kana_patterns = {
             term: re.compile(
@@ -245,6 +249,10 @@ class Analyzer:
         tokens = words(folded)
         i = 0
         while i < len(tokens):
+            if tokens[i] not in self._raw_phrase_starts:
+                run.append(tokens[i])
+                i += 1
+                continue
             for size in range(min(self.longest_raw_phrase, len(tokens) - i), 1, -1):
                 concepts = self.raw_phrases.get(tuple(tokens[i : i + size]))
                 if concepts:
@@ -267,7 +275,8 @@ class Analyzer:
         slots: list[Slot] = []
         i = 0
         while i < len(stems):
-            for size in range(min(self.longest_phrase, len(stems) - i), 0, -1):
+            longest = self.longest_phrase if stems[i] in self._phrase_starts else 1
+            for size in range(min(longest, len(stems) - i), 0, -1):
                 if size == 1:
                     concepts = (
                         self.exact.get(content[i])

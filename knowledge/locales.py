@@ -34,6 +34,13 @@ class Locales:
     def __init__(self, vocabularies: Mapping[str, Iterable[str]]) -> None:
         self.locales = tuple(sorted(vocabularies))
         self._vocabulary = {loc: frozenset(v) for loc, v in vocabularies.items()}
+        # Per word, the locales that know it: a text's counts in one pass over its words.
+        known_by: dict[str, list[str]] = {}
+        for locale, vocabulary in self._vocabulary.items():
+            for word in vocabulary:
+                known_by.setdefault(word, []).append(locale)
+        self._known_by = {word: tuple(locales) for word, locales in known_by.items()}
+        self._language = {locale: language_of(locale) for locale in self._vocabulary}
 
     def resolve(self, requested: str | None, default: str) -> str:
         """Exact locale, else the same language in another region, else the default."""
@@ -67,15 +74,16 @@ class Locales:
         tokens = words(fold(text))
         if not tokens:
             return None
-        cues = {language for letter, language in LETTER_CUES.items() if letter in text.lower()}
+        lowered = text.lower()
+        cues = {language for letter, language in LETTER_CUES.items() if letter in lowered}
+        known = dict.fromkeys(self._vocabulary, 0)
+        for token in tokens:
+            for locale in self._known_by.get(token, ()):
+                known[locale] += 1
         counts = sorted(
             (
-                (
-                    sum(t in vocabulary for t in tokens)
-                    + (CUE_WORDS if language_of(locale) in cues else 0),
-                    locale,
-                )
-                for locale, vocabulary in self._vocabulary.items()
+                (count + (CUE_WORDS if self._language[locale] in cues else 0), locale)
+                for locale, count in known.items()
             ),
             key=lambda c: (-c[0], c[1]),
         )
@@ -84,9 +92,7 @@ class Locales:
             return best[1]
         if best[0] >= DETECT_ALONE_MIN_WORDS and runner_up[0] == 0:
             return best[1]
-        knows_all = [
-            loc for loc, vocab in self._vocabulary.items() if all(t in vocab for t in tokens)
-        ]
+        knows_all = [loc for loc, count in known.items() if count == len(tokens)]
         if len(tokens) >= DETECT_ALL_MIN_WORDS and knows_all == [best[1]]:
             return best[1]
         return None
