@@ -663,3 +663,20 @@ def test_whom_microsoft_shares_with_is_the_carrier(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     assert answer_key(kb, question, locale) == "l1.2"
+
+
+# German separable verbs leave their particle at the end: "bewahrt … auf"
+# (keeps, not covered), "lädt … herunter" (downloads), "geht … mit … um" (handles).
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("Lädt der Netzbetreiber meine Anrufdaten herunter?", "p2"),
+        ("Wie geht der Anbieter mit meinen Informationen um?", "p3"),
+        ("Wie lange bewahrt der Netzbetreiber meine Verbindungsdaten auf?", None),
+    ],
+)
+def test_german_separable_verbs(kb: KnowledgeBase, question: str, key: str | None) -> None:
+    if key is None:
+        assert kb.ask(question, "de-DE").verdict == Verdict.NOT_COVERED
+    else:
+        assert answer_key(kb, question, "de-DE") == key
