@@ -87,13 +87,15 @@ def test_a_whole_question_after_context_keeps_its_own_answer(
 
 
 def test_an_everyday_word_of_the_scene_weighs_by_its_frequency(kb: KnowledgeBase) -> None:
-    # "last" (of "last week") is used by an alternative question, but in the
-    # scene set before the question it is an everyday word, not evidence.
+    # "use" (of "we use it every day") is a word of the notice ("when you use
+    # Operator Connect"), but in the scene set before the question it is an
+    # everyday word, not evidence.
     index = kb.indexes["en-US"]
-    terms = {t.slot.surface: t for t in index.read("We went live last week. Is my number shared?")}
-    last, number = terms["last"], terms["number"]
-    assert not last.asked
-    assert index.term_weight(last) < index.idf["last"] * last.emphasis
+    message = "We use it every day at our office. Is my number shared?"
+    terms = {t.slot.surface: t for t in index.read(message)}
+    use, number = terms["use"], terms["number"]
+    assert not use.asked
+    assert index.term_weight(use) < index.idf["use"] * use.emphasis
     assert index.term_weight(number) == index.weight(number.slot)
 
 
