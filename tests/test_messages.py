@@ -680,3 +680,10 @@ def test_german_separable_verbs(kb: KnowledgeBase, question: str, key: str | Non
         assert kb.ask(question, "de-DE").verdict == Verdict.NOT_COVERED
     else:
         assert answer_key(kb, question, "de-DE") == key
+
+
+def test_sms_c_koi_is_what_is(kb: KnowledgeBase) -> None:
+    # "c koi" is "c'est quoi" (what is): set aside like it, so "c koi operator
+    # connect" asks what the feature is, not which data are shared.
+    assert answer_key(kb, "c koi operator connect ?", "fr-FR") == "l1.1"
+    assert answer_key(kb, "c koi les infos partagees avec l operateur", "fr-FR") == "l2"
