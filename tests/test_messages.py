@@ -657,6 +657,7 @@ def test_what_can_i_do_about_it_is_a_how_to_but_with_the_feature_asks_what_it_do
         ("es-ES", "¿Con quién se comparten mis datos?"),
         ("ja-JP", "私のデータは誰に渡りますか？"),
         ("de-DE", "An wen gibt Microsoft meine Daten weiter?"),
+        ("de-DE", "Wer bekommt eigentlich meine Daten?"),
     ],
 )
 def test_whom_microsoft_shares_with_is_the_carrier(
