@@ -688,3 +688,29 @@ def test_sms_c_koi_is_what_is(kb: KnowledgeBase) -> None:
     # connect" asks what the feature is, not which data are shared.
     assert answer_key(kb, "c koi operator connect ?", "fr-FR") == "l1.1"
     assert answer_key(kb, "c koi les infos partagees avec l operateur", "fr-FR") == "l2"
+
+
+# Close questions the notice does not answer although they share its words:
+# the user downloading their own data, onward sharing with other companies,
+# something in return, what an employer can see.
+NEAR_BUT_NOT_COVERED = [
+    ("en-US", "Am I able to export my call records myself?"),
+    ("fr-FR", "Comment obtenir moi-même une copie de mes données d'appel ?"),
+    ("de-DE", "Kann ich die Anrufdaten auch ich selbst exportieren?"),
+    ("es-ES", "¿Puedo exportar yo misma mis registros de llamadas?"),
+    ("it-IT", "Posso esportare io stesso i dati delle mie chiamate?"),
+    ("ja-JP", "通話記録を自分でエクスポートできますか？"),
+    ("en-US", "Is my phone number sold or given to other companies?"),
+    ("de-DE", "Landet meine Telefonnummer auch bei anderen Unternehmen?"),
+    ("it-IT", "Il gestore gira i miei dati ad altre società?"),
+    ("es-ES", "¿Qué recibe Microsoft a cambio de compartir mis datos?"),
+    ("es-ES", "¿Mi jefe puede ver a quién llamo?"),
+    ("ja-JP", "上司は私の通話相手を見られますか？"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question"), NEAR_BUT_NOT_COVERED)
+def test_near_questions_the_notice_does_not_answer(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
