@@ -714,3 +714,15 @@ def test_near_questions_the_notice_does_not_answer(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("de-DE", "Holt der Anbieter die Anrufdaten raus?"),
+        ("it-IT", "Il gestore può tirare fuori i miei dati?"),
+        ("fr-FR", "L'opérateur peut-il sortir les données de mes appels ?"),
+    ],
+)
+def test_taking_the_data_out_is_exporting(kb: KnowledgeBase, locale: str, question: str) -> None:
+    assert answer_key(kb, question, locale) == "p2"
