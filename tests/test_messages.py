@@ -726,3 +726,19 @@ def test_near_questions_the_notice_does_not_answer(
 )
 def test_taking_the_data_out_is_exporting(kb: KnowledgeBase, locale: str, question: str) -> None:
     assert answer_key(kb, question, locale) == "p2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        # an ambulance is an emergency call in German and French too
+        ("de-DE", "Geht mein Standort raus, wenn ich den Krankenwagen rufe?", "l2.3"),
+        ("fr-FR", "Ma position part-elle chez l'opérateur quand j'appelle une ambulance ?", "l2.3"),
+        # 管理者 is the controller; an IT admin is システム管理者 / IT管理者
+        ("ja-JP", "管理者はMicrosoftと通信事業者のどちらですか？", "p1"),
+    ],
+)
+def test_ambulances_and_the_japanese_controller(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
