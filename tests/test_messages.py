@@ -742,3 +742,56 @@ def test_ambulances_and_the_japanese_controller(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        (
+            "it-IT",
+            "Ieri in riunione si è parlato di indirizzi IP. "
+            "Il gestore riceve quello del mio portatile?",
+        ),
+        (
+            "es-ES",
+            "Ayer en la reunión se habló de direcciones IP. ¿El operador recibe la de mi portátil?",
+        ),
+        (
+            "en-US",
+            "Yesterday's meeting was about IP addresses. "
+            "Does the carrier get the one from my laptop?",
+        ),
+    ],
+)
+def test_the_one_from_my_laptop_is_what_the_context_names(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    # "quello del", "la de", "the one from" point back at the IP addresses of
+    # the sentence before (concepts.yaml pointers: referent).
+    assert answer_key(kb, question, locale) == "l2.2"
+
+
+def test_an_item_on_top_is_not_in_doubt_with_its_own_list() -> None:
+    # The list holds its items: an item just ahead of its list is the part of
+    # the list that was asked about, not a reason for "did you mean".
+    from knowledge.model import Match, Passage, PassageKind
+    from knowledge.policy import Evidence, Topic, decide
+
+    def passage(key: str, kind: PassageKind, order: int, parent: str | None = None) -> Passage:
+        return Passage(
+            id=f"en-US/n#{key}",
+            key=key,
+            locale="en-US",
+            notice="n",
+            section="",
+            kind=kind,
+            text=key,
+            order=order,
+            parent=parent,
+        )
+
+    item = passage("l2.2", PassageKind.ITEM, 2, parent="en-US/n#l2")
+    whole = passage("l2", PassageKind.LIST, 1)
+    matches = [Match(item, 0.732, 0.8), Match(whole, 0.730, 0.8)]
+    outcome = decide("en-US", matches, Evidence(Topic.SPECIFIC, False, False))
+    assert outcome.verdict == Verdict.ANSWER and outcome.best == item
