@@ -795,3 +795,22 @@ def test_an_item_on_top_is_not_in_doubt_with_its_own_list() -> None:
     matches = [Match(item, 0.732, 0.8), Match(whole, 0.730, 0.8)]
     outcome = decide("en-US", matches, Evidence(Topic.SPECIFIC, False, False))
     assert outcome.verdict == Verdict.ANSWER and outcome.best == item
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Will the operator hold my call details indefinitely?"),
+        ("es-ES", "¿El proveedor se queda con mi número de teléfono?"),
+        ("it-IT", "Il gestore conserva per sempre la mia posizione?"),
+        ("de-DE", "Liegen meine Anrufdaten für immer beim Anbieter?"),
+        ("ja-JP", "事業者は私の通話記録をずっと持っていますか？"),
+    ],
+)
+def test_keeping_forever_is_retention(kb: KnowledgeBase, locale: str, question: str) -> None:
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+def test_who_looks_after_the_data_is_the_controller(kb: KnowledgeBase) -> None:
+    assert answer_key(kb, "Who looks after my personal data, Microsoft or BT?", "en-US") == "p1"
+    assert answer_key(kb, "¿Quién se encarga de mis datos personales?", "es-ES") == "p1"
