@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.schema import Activity, ActivityTypes, CardAction, SuggestedActions
+from botbuilder.schema import Activity, ActivityTypes, Attachment, CardAction, SuggestedActions
 
 from bot import channels
-from bot.botframework.wire import CardAttachment
 from bot.replies import FEEDBACK, VOTES, Choice, Reply, ReplyKind
 from bot.strings import Strings
 
@@ -52,7 +51,7 @@ def render(reply: Reply, channel_id: str | None, strings: Strings) -> Activity:
             type=ActivityTypes.message,
             summary=reply.summary,
             locale=reply.locale,
-            attachments=[CardAttachment(content_type=CARD_CONTENT_TYPE, content=card)],
+            attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=card)],
         )
     activity = Activity(
         type=ActivityTypes.message,

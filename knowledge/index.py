@@ -406,23 +406,22 @@ class LocaleIndex:
                     named[row] = named.get(row, 0) + 1
         question_keys = " ".join(sorted(k for t in terms if t.asked for k in t.slot.all_keys))
         phrase_of = self._phrasings.best(question_keys).tolist()
-        scored: list[tuple[float, float, int, int, float]] = []
+        scored: list[tuple[float, float, int, int, float, list[float]]] = []
         for row in found:
-            cover = scoring.plain_coverage(
-                [hit.get(row, 0.0) for hit in hits], weights, shares, asked
-            )
+            held = [hit.get(row, 0.0) for hit in hits]
+            cover = scoring.plain_coverage(held, weights, shares, asked)
             count = postings.concept_count[row]
             aim = named.get(row, 0) / count if count > 0 else 0.0
             phrase = phrase_of[row]
             score = scoring.plain_combine(cover, phrase, aim)
             scored.append(
-                (round(score, ROUND), round(cover, ROUND), postings.order[row], row, phrase)
+                (round(score, ROUND), round(cover, ROUND), postings.order[row], row, phrase, held)
             )
         scored.sort(key=lambda r: (-r[0], -r[1], r[2]))
         matches = []
-        for final, cover, _, row, phrase in scored[:limit]:
-            matched = tuple(s.surface for s, hit in zip(slots, hits, strict=True) if row in hit)
-            missing = tuple(s.surface for s, hit in zip(slots, hits, strict=True) if row not in hit)
+        for final, cover, _, row, phrase, held in scored[:limit]:
+            matched = tuple(s.surface for s, h in zip(slots, held, strict=True) if h > 0)
+            missing = tuple(s.surface for s, h in zip(slots, held, strict=True) if not h > 0)
             matches.append(
                 Match(self.entries[row].passage, final, cover, round(phrase, 6), matched, missing)
             )

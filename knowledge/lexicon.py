@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +40,14 @@ class Slot:
     surface: str
     keys: frozenset[str]
     weak: frozenset[str] = frozenset()
+    # Derived from keys and weak once, at construction: scoring reads them often.
+    concepts: frozenset[str] = field(init=False, repr=False, compare=False)
+    all_keys: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    @property
-    def concepts(self) -> frozenset[str]:
-        return frozenset(k for k in self.keys if k.startswith(CONCEPT_PREFIX))
-
-    @property
-    def all_keys(self) -> frozenset[str]:
-        return self.keys | self.weak
+    def __post_init__(self) -> None:
+        concepts = frozenset(k for k in self.keys if k.startswith(CONCEPT_PREFIX))
+        object.__setattr__(self, "concepts", concepts)
+        object.__setattr__(self, "all_keys", self.keys | self.weak)
 
 
 # The notices and lexicons of a language have a few thousand distinct words;

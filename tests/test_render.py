@@ -195,23 +195,12 @@ def test_choice_labels_never_quote_notice_text(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize("channel", ["msteams", "emulator", "slack"])
 def test_fast_serialization_is_msrests_json(kb: KnowledgeBase, channel: str) -> None:
-    import copy
-
     from bot.botframework.wire import activity_to_json as serialize_activity
 
     catalog = Catalog.load()
     for reply in all_replies(kb, catalog):
         activity = render(reply, channel, catalog.for_locale(reply.locale))
         assert serialize_activity(activity) == activity.serialize()
-        # Deep copies share the card (TurnContext copies every outgoing activity)...
-        copied = copy.deepcopy(activity)
-        for original, twin in zip(
-            activity.attachments or [], copied.attachments or [], strict=True
-        ):
-            assert twin.content is original.content
-        # ...and still serialize the card as JSON, not as a string.
-        for attachment in copied.serialize().get("attachments", []):
-            assert isinstance(attachment["content"], dict)
 
 
 CARD_CHANNELS = ["msteams", "emulator", "webchat", "directline"]

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, Final
 
 import botbuilder.schema as schema
-from botbuilder.schema import Activity, Attachment
+from botbuilder.schema import Activity
 from msrest.serialization import Deserializer, Model, Serializer
 
 
@@ -193,8 +193,10 @@ def model_to_json(instance: Model) -> dict[str, Any]:
     declared = by_attribute(type(instance))  # type: ignore[arg-type]  # msrest's Model lacks __hash__ for mypy
     # The attributes that are set (a dozen), not every declared one.
     for attribute, value in vars(instance).items():
+        if value is None:  # most of a model's attributes
+            continue
         field = declared.get(attribute)
-        if field is None or value is None:
+        if field is None:
             continue
         if field.kind == "model":
             data[field.key] = model_to_json(value) if isinstance(value, Model) else value
@@ -209,15 +211,3 @@ def model_to_json(instance: Model) -> dict[str, Any]:
 
 def activity_to_json(activity: Activity) -> dict[str, Any]:
     return model_to_json(activity)
-
-
-class CardAttachment(Attachment):  # type: ignore[misc]
-    """An Adaptive Card attachment whose content is shared, not copied, by deepcopy.
-
-    TurnContext deep-copies every outgoing activity; copying a card's few
-    hundred nodes was a large share of a turn's CPU. The card is built for one
-    reply and nothing changes it afterwards, so sharing it is safe.
-    """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> CardAttachment:
-        return CardAttachment(content_type=self.content_type, content=self.content)

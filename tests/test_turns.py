@@ -1,0 +1,113 @@
+"""The turn's own send_activities addresses replies exactly as botbuilder's TurnContext does."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, Attachment, DeliveryModes
+
+from bot.botframework.turns import _TurnContext
+from bot.botframework.wire import activity_from_json, activity_to_json
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+WEBCHAT = {
+    "type": "message",
+    "id": "webchat-1",
+    "channelId": "webchat",
+    "serviceUrl": "https://webchat.botframework.com/",
+    "from": {"id": "dl_user", "name": "Visitor"},
+    "recipient": {"id": "bot@abc", "name": "bot"},
+    "conversation": {"id": "conv-1"},
+    "text": "IP ?",
+    "locale": "fr-FR",
+}
+
+
+class Capture(BotAdapter):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[Activity] = []
+
+    async def send_activities(self, context: TurnContext, activities: list[Activity]) -> list[Any]:
+        self.sent.extend(activities)
+        return [None] * len(activities)
+
+    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
+        raise NotImplementedError
+
+    async def delete_activity(self, context: TurnContext, reference: Any) -> None:
+        raise NotImplementedError
+
+
+def incoming_activities() -> list[dict[str, Any]]:
+    out = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*.json"))]
+    return [*out, WEBCHAT, {**WEBCHAT, "type": "conversationUpdate", "channelId": "directline"}]
+
+
+def replies() -> list[Activity]:
+    card = Attachment(content_type="application/vnd.microsoft.card.adaptive", content={"a": 1})
+    return [
+        Activity(type="message", text="hello", locale="it-IT", attachments=[card]),
+        Activity(text="no type, no input hint"),
+        Activity(type=ActivityTypes.trace, name="trace", value={"x": 1}),
+        Activity(type=ActivityTypes.typing, id="caller-set-id", input_hint="ignoringInput"),
+    ]
+
+
+async def sent_by(
+    context_class: type[TurnContext], data: dict[str, Any], expect_replies: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
+    adapter = Capture()
+    incoming = activity_from_json(data)
+    if expect_replies:
+        incoming.delivery_mode = DeliveryModes.expect_replies
+    context = context_class(adapter, incoming)
+    originals = replies()
+    before = [activity_to_json(a) for a in originals]
+    await context.send_activities(copy.deepcopy(originals))
+    await context.send_activity(originals[0])
+    out = adapter.sent + context.buffered_reply_activities
+    # What the caller passed is left as it was.
+    assert [activity_to_json(a) for a in originals] == before
+    return [activity_to_json(a) for a in out], [activity_to_json(incoming)], context.responded
+
+
+@pytest.mark.parametrize("expect_replies", [False, True])
+@pytest.mark.parametrize("index", range(len(incoming_activities())))
+async def test_replies_are_addressed_as_botbuilder_addresses_them(
+    index: int, expect_replies: bool
+) -> None:
+    data = incoming_activities()[index]
+    ours = await sent_by(_TurnContext, data, expect_replies)
+    theirs = await sent_by(TurnContext, data, expect_replies)
+    assert ours == theirs
+    replies_json, _, responded = ours
+    assert responded and len(replies_json) == 5
+    # Each reply goes back where the message came from, from the bot to the user.
+    assert all(r["conversation"]["id"] == data["conversation"]["id"] for r in replies_json)
+    assert all(r["recipient"]["id"] == data["from"]["id"] for r in replies_json)
+
+
+async def test_a_trace_alone_is_no_response() -> None:
+    context = _TurnContext(Capture(), activity_from_json(WEBCHAT))
+    await context.send_activity(Activity(type=ActivityTypes.trace, name="t"))
+    assert not context.responded
+
+
+async def test_send_handlers_see_the_addressed_replies() -> None:
+    adapter = Capture()
+    context = _TurnContext(adapter, activity_from_json(WEBCHAT))
+    seen: list[str] = []
+
+    async def handler(_: TurnContext, activities: list[Activity], next_send: Any) -> Any:
+        seen.extend(a.recipient.id for a in activities)
+        return await next_send()
+
+    context.on_send_activities(handler)
+    await context.send_activity("hi")
+    assert seen == ["dl_user"] and [a.text for a in adapter.sent] == ["hi"]
