@@ -814,3 +814,36 @@ def test_keeping_forever_is_retention(kb: KnowledgeBase, locale: str, question: 
 def test_who_looks_after_the_data_is_the_controller(kb: KnowledgeBase) -> None:
     assert answer_key(kb, "Who looks after my personal data, Microsoft or BT?", "en-US") == "p1"
     assert answer_key(kb, "¿Quién se encarga de mis datos personales?", "es-ES") == "p1"
+
+
+# "Am I right?" is no reason (fr raison, es razón, it ragione ask "why");
+# a router or an internet box is the device, not a topic; copying onto the
+# carrier's own servers is exporting, servers alone a storage place.
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        (
+            "es-ES",
+            "Mi jefe dice que Microsoft es el responsable del tratamiento. ¿Tiene razón?",
+            "p1",
+        ),
+        ("it-IT", "Il mio capo dice che il gestore può scaricare i dati. Ha ragione?", "p2"),
+        (
+            "fr-FR",
+            "On m'a dit que Microsoft est responsable du traitement. J'ai hésité. J'ai raison ?",
+            "p1",
+        ),
+        ("fr-FR", "L'adresse IP de ma box part-elle chez l'opérateur ?", "l2.2"),
+        ("de-DE", "Sieht der Anbieter die IP-Adresse meiner Fritzbox?", "l2.2"),
+        ("en-US", "Can the operator copy my call data onto its own servers?", "p2"),
+        ("es-ES", "¿El operador puede copiar mis datos en sus propios servidores?", "p2"),
+    ],
+)
+def test_am_i_right_routers_and_the_carriers_own_servers(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
+
+
+def test_servers_alone_are_still_where_data_is_stored(kb: KnowledgeBase) -> None:
+    assert kb.ask("On which servers is my call data?", "en-US").verdict == Verdict.NOT_COVERED
