@@ -230,7 +230,10 @@ class KnowledgeBase:
         terms = self._excused(index.read(question))
         asked = [t for t in terms if t.asked]
         if len(asked) == len(terms):
-            return self._decide(index, terms, locale)
+            # Nothing before it to point at: a pointer no passage holds ("the one
+            # from", "celle de") is only phrasing here, not a topic it lacks.
+            phrased = [t for t in terms if not self._bare_pointer(index, t)]
+            return self._decide(index, phrased or terms, locale)
         # A message with context: what is asked alone first; the context only
         # helps when the question cannot stand alone ("Is that right?").
         alone = self._decide(index, asked, locale)
@@ -264,6 +267,11 @@ class KnowledgeBase:
         if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER:
             return whole
         return alone
+
+    def _bare_pointer(self, index: LocaleIndex, term: Term) -> bool:
+        """A slot that only points back (concepts.yaml pointers) at what no passage holds."""
+        keys = term.slot.keys
+        return bool(keys) and all(k in self.pointer_concepts and k not in index.idf for k in keys)
 
     def _excused(self, terms: list[Term]) -> list[Term]:
         """The terms without the uncovered topics that only describe a concept named

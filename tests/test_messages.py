@@ -847,3 +847,31 @@ def test_am_i_right_routers_and_the_carriers_own_servers(
 
 def test_servers_alone_are_still_where_data_is_stored(kb: KnowledgeBase) -> None:
     assert kb.ask("On which servers is my call data?", "en-US").verdict == Verdict.NOT_COVERED
+
+
+# "The notice mentions X. What's that about?": the notice named as the document
+# is set aside, and "what's that about" points at X (six languages).
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("en-US", "The notice talks about exporting. What's that about?", "p2"),
+        ("fr-FR", "La notice parle d'exportation. De quoi s'agit-il ?", "p2"),
+        ("de-DE", "Im Hinweis steht etwas vom Exportieren. Was bedeutet das?", "p2"),
+        ("es-ES", "El aviso habla de exportar. ¿Qué significa eso?", "p2"),
+        ("it-IT", "L'informativa parla di esportazione. Di cosa si tratta?", "p2"),
+        ("ja-JP", "お知らせにエクスポートとありました。それは何ですか？", "p2"),
+        # "does that really happen?" is no handling of data
+        ("en-US", "A friend says the carrier gets my IP address. Does that really happen?", "l2.2"),
+        ("de-DE", "Angeblich bekommt der Anbieter meine IP-Adresse. Wie kommt das?", "l1.2"),
+    ],
+)
+def test_what_the_notice_mentions_and_what_that_is_about(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
+
+
+def test_a_pointer_with_nothing_before_it_is_only_phrasing(kb: KnowledgeBase) -> None:
+    # "di che si tratta" points back; alone it must not weigh as a topic the
+    # notice lacks.
+    assert answer_key(kb, "Di che si tratta, Operator Connect?", "it-IT") == "l1.1"
