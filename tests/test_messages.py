@@ -875,3 +875,26 @@ def test_a_pointer_with_nothing_before_it_is_only_phrasing(kb: KnowledgeBase) ->
     # "di che si tratta" points back; alone it must not weigh as a topic the
     # notice lacks.
     assert answer_key(kb, "Di che si tratta, Operator Connect?", "it-IT") == "l1.1"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        # keeping for years is a retention period (six languages)
+        ("en-US", "I'd rather the telco didn't hold onto my call history for years."),
+        ("it-IT", "Spero che il gestore non tenga i miei dati per anni."),
+        ("de-DE", "Behält der Anbieter meine Anrufdaten jahrelang?"),
+        ("ja-JP", "事業者は通話データを何年も持っていますか？"),
+        # calls heard by someone at the carrier is recording, not "I was asked"
+        ("ja-JP", "事業者の人に通話を聞かれることはありますか？"),
+    ],
+)
+def test_years_of_keeping_and_calls_overheard_are_not_covered(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+def test_being_asked_is_still_set_aside_in_japanese(kb: KnowledgeBase) -> None:
+    question = "同僚からIPアドレスについて聞かれました。事業者はIPアドレスを受け取りますか？"
+    assert answer_key(kb, question, "ja-JP") == "l2.2"
