@@ -144,3 +144,26 @@ def test_no_term_is_both_a_notice_concept_and_an_uncovered_topic() -> None:
             for term, keys in table.items():
                 kinds = {k[0] for k in keys} - {"?"}
                 assert kinds != {"~", "!"}, (language, term, sorted(keys))
+
+
+def test_one_boundary_check_around_the_phrases_matches_as_one_per_phrase() -> None:
+    import random
+    import re
+
+    from knowledge.lexicon import _phrase_pattern
+
+    phrases = ["privacy bot", "bot", "hey bot", "ボット", "プライバシー ボット", "ip", "sip uri"]
+    ordered = sorted(phrases, key=len, reverse=True)
+    one_per_phrase = re.compile(
+        "|".join(
+            rf"(?<![^\W_]){re.escape(p)}(?![^\W_])" if p[:1].isascii() else re.escape(p)
+            for p in ordered
+        )
+    )
+    pattern = _phrase_pattern(phrases)
+    assert pattern is not None
+    rng = random.Random(5)
+    pieces = [*phrases, "a", "x", " ", "_", "-", "é", "2", "robot", "bots", "の", "?"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert pattern.sub("|", text) == one_per_phrase.sub("|", text), text
