@@ -389,11 +389,16 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
     if not ordered:
         return None
-    alternatives = "|".join(
-        rf"(?<![^\W_]){re.escape(p)}(?![^\W_])" if p[:1].isascii() else re.escape(p)
-        for p in ordered
-    )
-    return re.compile(alternatives)
+    # Latin phrases stand as whole words. The word-boundary checks are written
+    # once around all of them rather than around each: the same matches (the
+    # alternatives are still tried in order, longest first), without checking
+    # the boundary again for every phrase at every position. A Latin and a
+    # Japanese phrase never start at the same character, so their order
+    # between the two groups does not matter.
+    latin = "|".join(re.escape(p) for p in ordered if p[:1].isascii())
+    other = "|".join(re.escape(p) for p in ordered if not p[:1].isascii())
+    groups = ([rf"(?<![^\W_])(?:{latin})(?![^\W_])"] if latin else []) + ([other] if other else [])
+    return re.compile("|".join(groups))
 
 
 def _mapping_of_lists(path: Path, data: dict[str, Any], field: str) -> dict[str, list[str]]:

@@ -173,3 +173,26 @@ def test_the_notices_own_words_name_only_their_own_topics(kb: KnowledgeBase) -> 
         analyzer = kb.indexes[passage.locale].analyzer
         keys = {k for slot in analyzer.slots(passage.text) for k in slot.keys}
         assert not keys & details, (passage.locale, passage.key, sorted(keys & details))
+
+
+def test_one_boundary_check_around_the_phrases_matches_as_one_per_phrase() -> None:
+    import random
+    import re
+
+    from knowledge.lexicon import _phrase_pattern
+
+    phrases = ["privacy bot", "bot", "hey bot", "ボット", "プライバシー ボット", "ip", "sip uri"]
+    ordered = sorted(phrases, key=len, reverse=True)
+    one_per_phrase = re.compile(
+        "|".join(
+            rf"(?<![^\W_]){re.escape(p)}(?![^\W_])" if p[:1].isascii() else re.escape(p)
+            for p in ordered
+        )
+    )
+    pattern = _phrase_pattern(phrases)
+    assert pattern is not None
+    rng = random.Random(5)
+    pieces = [*phrases, "a", "x", " ", "_", "-", "é", "2", "robot", "bots", "の", "?"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        assert pattern.sub("|", text) == one_per_phrase.sub("|", text), text
