@@ -898,3 +898,16 @@ def test_years_of_keeping_and_calls_overheard_are_not_covered(
 def test_being_asked_is_still_set_aside_in_japanese(kb: KnowledgeBase) -> None:
     question = "同僚からIPアドレスについて聞かれました。事業者はIPアドレスを受け取りますか？"
     assert answer_key(kb, question, "ja-JP") == "l2.2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("de-DE", "Ein Kollege sagt, der Anbieter kriegt unsere IP-Adressen mit. Stimmt das?"),
+        ("en-US", "Which details about my calls does the carrier get?"),
+    ],
+)
+def test_catching_wind_of_ips_and_details_about_calls(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answer_key(kb, question, locale) == "l2.2"
