@@ -253,7 +253,17 @@ class KnowledgeBase:
         whole_question = any(is_intent(t.slot) for t in asked) and any(
             t.slot.concepts for t in asked
         )
-        if alone.verdict == Verdict.ANSWER and (names_topic or whole_question):
+        if alone.verdict == Verdict.ANSWER and names_topic and alone.best is not None:
+            # "Which details of my whereabouts go to the carrier?" after "I call
+            # the ambulance through Teams": the list answers alone, and the scene
+            # says which of its items; a topic of its own keeps the asked one.
+            if alone.best.kind == PassageKind.LIST:
+                whole = self._decide(index, terms, locale)
+                item = whole.best if whole.verdict == Verdict.ANSWER else None
+                if item is not None and item.parent == alone.best.id:
+                    return whole
+            return alone
+        if alone.verdict == Verdict.ANSWER and whole_question:
             return alone
         # Its question word is then what it adds to the context: "why" after
         # "Microsoft sends information to our carrier" asks for the purpose.

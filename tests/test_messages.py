@@ -911,3 +911,13 @@ def test_catching_wind_of_ips_and_details_about_calls(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     assert answer_key(kb, question, locale) == "l2.2"
+
+
+def test_the_scene_says_which_item_of_the_list_was_asked_about(kb: KnowledgeBase) -> None:
+    # Alone, "which details of my whereabouts go to the carrier?" finds the
+    # list; the scene (calling an emergency doctor) says which of its items.
+    question = (
+        "Ich mache Nachtschicht in der Pflege und rufe manchmal über Teams den Notarzt. "
+        "Welche Angaben zu meinem Aufenthaltsort gehen dann an den Anbieter?"
+    )
+    assert answer_key(kb, question, "de-DE") == "l2.3"
