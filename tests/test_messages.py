@@ -921,3 +921,15 @@ def test_the_scene_says_which_item_of_the_list_was_asked_about(kb: KnowledgeBase
         "Welche Angaben zu meinem Aufenthaltsort gehen dann an den Anbieter?"
     )
     assert answer_key(kb, question, "de-DE") == "l2.3"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("es-ES", "Pregunta de RR. HH.: ¿qué hay que explicar a la plantilla sobre esta función?"),
+        ("ja-JP", "人事部です。スタッフにはこの機能について何を説明すればよいですか？"),
+        ("de-DE", "Was müssen wir der Belegschaft zu dieser Funktion sagen?"),
+    ],
+)
+def test_what_to_explain_to_the_staff(kb: KnowledgeBase, locale: str, question: str) -> None:
+    assert answer_key(kb, question, locale) == "l1"
