@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from knowledge.model import Match, Passage
+from knowledge.model import Match, Passage, PassageKind
 
 # Below this score no passage is worth naming: not covered.
 SUGGEST_MIN_SCORE = 0.40
@@ -106,9 +106,12 @@ def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome
             return Outcome(Verdict.NOT_COVERED, locale, tuple(choices))
         return suggest_or_answer(locale, matches, choices)
     close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]
-    # A list and its own items are one answer, not rivals: the list holds them,
-    # and an item on top is the part of its list that was asked about.
-    close = [m for m in close if m is top or not same_answer(top.passage, m.passage)]
+    # A list and its own items are one answer, not rivals: the list holds them.
+    # (An item just ahead of its list stays in doubt with it: the item holds
+    # the list's lead-in words too, and "what must we tell staff about this
+    # function?" is the list's own question.)
+    if top.passage.kind == PassageKind.LIST:
+        close = [m for m in close if m.passage.parent != top.passage.id]
     if top.score >= ANSWER_MIN_SCORE and (len(close) == 1 or top.score >= SURE_SCORE):
         return Outcome(Verdict.ANSWER, locale, tuple(matches))
     floor = max(SUGGEST_MIN_SCORE, top.score - DOUBT_MARGIN)
