@@ -406,25 +406,24 @@ class LocaleIndex:
                     named[row] = named.get(row, 0) + 1
         question_keys = " ".join(sorted(k for t in terms if t.asked for k in t.slot.all_keys))
         phrase_of = self._phrasings.best(question_keys).tolist()
-        scored: list[tuple[float, float, int, int, float, list[float]]] = []
-        for row in found:
-            held = [hit.get(row, 0.0) for hit in hits]
-            cover = scoring.plain_coverage(held, weights, shares, asked)
-            count = postings.concept_count[row]
-            aim = named.get(row, 0) / count if count > 0 else 0.0
-            phrase = phrase_of[row]
-            score = scoring.plain_combine(cover, phrase, aim)
-            scored.append(
-                (round(score, ROUND), round(cover, ROUND), postings.order[row], row, phrase, held)
-            )
+        held = [[hit.get(row, 0.0) for hit in hits] for row in found]
+        counts = postings.concept_count
+        aims = [named[row] / counts[row] if row in named else 0.0 for row in found]
+        phrases = [phrase_of[row] for row in found]
+        scores = scoring.plain_scores(held, weights, shares, asked, aims, phrases)
+        order = postings.order
+        scored = [
+            (round(score, ROUND), round(cover, ROUND), order[row], i)
+            for i, (row, (score, cover)) in enumerate(zip(found, scores, strict=True))
+        ]
         scored.sort(key=lambda r: (-r[0], -r[1], r[2]))
         matches = []
-        for final, cover, _, row, phrase, held in scored[:limit]:
-            matched = tuple(s.surface for s, h in zip(slots, held, strict=True) if h > 0)
-            missing = tuple(s.surface for s, h in zip(slots, held, strict=True) if not h > 0)
-            matches.append(
-                Match(self.entries[row].passage, final, cover, round(phrase, 6), matched, missing)
-            )
+        for final, cover, _, i in scored[:limit]:
+            column = held[i]
+            matched = tuple(s.surface for s, h in zip(slots, column, strict=True) if h > 0)
+            missing = tuple(s.surface for s, h in zip(slots, column, strict=True) if not h > 0)
+            passage = self.entries[found[i]].passage
+            matches.append(Match(passage, final, cover, round(phrases[i], 6), matched, missing))
         return matches
 
 

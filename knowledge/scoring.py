@@ -68,30 +68,34 @@ def coverage(
     return result
 
 
-def plain_coverage(
-    hits: Sequence[float],
+def plain_scores(
+    held: Sequence[Sequence[float]],
     weights: Sequence[float],
     shares: Sequence[float],
     asked: Sequence[bool],
-) -> float:
-    """``coverage`` of one passage, in plain Python, in the same order of operations.
+    focus: Sequence[float],
+    phrasing: Sequence[float],
+) -> list[tuple[float, float]]:
+    """(score, coverage) per passage, in plain Python, in the vector code's order of operations.
 
-    ``shares`` are weight * similarity per slot, as the vector code forms them.
+    ``held`` is the hit matrix's column of each passage (one fullness per
+    slot); ``shares`` are weight * similarity per slot, as ``coverage`` forms
+    them; ``focus`` and ``phrasing`` are the passages' other two signals.
+    The sums run slot by slot, as numpy sums a matrix over its first axis, so
+    the floats are the vector code's, bit for bit.
     """
-    got = 0.0
-    measured = 0.0
-    for hit, weight, share, is_asked in zip(hits, weights, shares, asked, strict=True):
-        got += share * hit
-        measured += (
-            weight
-            if is_asked
-            else weight * (CONTEXT_MISSING_SHARE + (1.0 - CONTEXT_MISSING_SHARE) * hit)
-        )
-    return got / measured if measured > 0 else 0.0
-
-
-def plain_combine(coverage: float, phrasing: float, focus: float) -> float:
-    return COVERAGE_SHARE * coverage + PHRASING_SHARE * phrasing + FOCUS_SHARE * focus
+    held_share = 1.0 - CONTEXT_MISSING_SHARE
+    per_slot = list(zip(weights, shares, asked, strict=True))
+    out: list[tuple[float, float]] = []
+    for hits, aim, phrase in zip(held, focus, phrasing, strict=True):
+        got = 0.0
+        measured = 0.0
+        for hit, (weight, share, is_asked) in zip(hits, per_slot, strict=True):
+            got += share * hit
+            measured += weight if is_asked else weight * (CONTEXT_MISSING_SHARE + held_share * hit)
+        cover = got / measured if measured > 0 else 0.0
+        out.append((COVERAGE_SHARE * cover + PHRASING_SHARE * phrase + FOCUS_SHARE * aim, cover))
+    return out
 
 
 def focus(named: Vector, concept_counts: Vector) -> Vector:

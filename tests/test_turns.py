@@ -111,3 +111,36 @@ async def test_send_handlers_see_the_addressed_replies() -> None:
     context.on_send_activities(handler)
     await context.send_activity("hi")
     assert seen == ["dl_user"] and [a.text for a in adapter.sent] == ["hi"]
+
+
+async def test_a_turn_leaves_nothing_for_the_garbage_collector() -> None:
+    """Every object of an answered turn is freed as soon as it ends, none kept for the GC.
+
+    botbuilder's TurnContext._emit builds a closure that refers to itself:
+    every turn's context, activities and card used to wait for a collection.
+    """
+    import gc
+
+    from bot.botframework import inline_runner
+    from bot.settings import Settings
+    from bot.web import BOT, create_app
+
+    bot = create_app(Settings.from_env({}))[BOT]
+    runner = inline_runner(bot)
+
+    async def one_turn() -> None:
+        result = await runner.run(activity_from_json(WEBCHAT), bot.on_turn, route=None)
+        assert result.status == 200 and result.body["activities"]
+
+    await one_turn()  # lazy caches filled
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(5):
+            await one_turn()
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []

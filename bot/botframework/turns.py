@@ -124,6 +124,12 @@ class _TurnContext(TurnContext):  # type: ignore[misc]
                 self.responded = True
             return responses
 
+        if not self._on_send_activities:
+            # What _emit does without handlers, without building its recursive
+            # closure: that closure refers to itself, so every turn's context,
+            # activities and card were left in a reference cycle for the
+            # garbage collector (about 60 objects a turn).
+            return await logic()
         sent: list[ResourceResponse] = await self._emit(self._on_send_activities, output, logic())
         return sent
 
