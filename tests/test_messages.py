@@ -906,3 +906,31 @@ def test_the_scene_says_which_item_of_the_list_was_asked_about(kb: KnowledgeBase
 )
 def test_what_to_explain_to_the_staff(kb: KnowledgeBase, locale: str, question: str) -> None:
     assert answer_key(kb, question, locale) == "l1"
+
+
+# The formal register of a data protection officer: categories of data, the
+# service's operation, the legal basis (not covered), request formulas set aside.
+FORMAL = [
+    ("en-US", "Kindly list the categories of personal data the carrier obtains.", "l2"),
+    ("fr-FR", "Veuillez indiquer les types de données transmises à l'opérateur.", "l2"),
+    ("de-DE", "Bitte nennen Sie die Arten von Daten, die der Netzbetreiber erhält.", "l2"),
+    ("it-IT", "Si prega di indicare i tipi di dati trasmessi al gestore.", "l2"),
+    (
+        "es-ES",
+        "¿La comunicación de datos al proveedor es necesaria para el funcionamiento del servicio?",
+        "l1.2",
+    ),
+    ("en-US", "What is the lawful basis for giving my data to the telco?", None),
+    ("de-DE", "Auf welcher Rechtsgrundlage erhält der Anbieter meine Daten?", None),
+    ("ja-JP", "事業者にデータを渡す法的根拠は何ですか？", None),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), FORMAL)
+def test_the_formal_register(
+    kb: KnowledgeBase, locale: str, question: str, key: str | None
+) -> None:
+    if key is None:
+        assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+    else:
+        assert answer_key(kb, question, locale) == key
