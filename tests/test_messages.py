@@ -934,3 +934,17 @@ def test_the_formal_register(
         assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
     else:
         assert answer_key(kb, question, locale) == key
+
+
+# Chat style: laughter and fillers set aside, slang verbs understood.
+CHAT = [
+    ("fr-FR", "bon du coup qui gère mes données perso mdr", "p1"),
+    ("fr-FR", "l'opérateur peut récup mes infos d'appel ?", "p2"),
+    ("en-US", "lol does the telco see my ip tbh", "l2.2"),
+    ("ja-JP", "事業者って通話記録を持って行けるの？", "p2"),
+]
+
+
+@pytest.mark.parametrize(("locale", "question", "key"), CHAT)
+def test_chat_style(kb: KnowledgeBase, locale: str, question: str, key: str) -> None:
+    assert answer_key(kb, question, locale) == key
