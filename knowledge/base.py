@@ -51,6 +51,14 @@ QUESTIONS_SUFFIX = ".questions.yaml"
 # is specific enough to doubt a generic-only match: "screen" 0.58, "week" 0.22.
 SPECIFIC_UNKNOWN = 0.5
 
+# A question asking what else than an item ("more than my number?", "anything
+# else?": intent ``more``), or naming one to set it aside while asking which
+# ("apart from the emergency location, what goes to the carrier?": ``besides``
+# with ``which``), asks for the whole list.
+MORE_INTENT = INTENT_PREFIX + "more"
+BESIDES_INTENT = INTENT_PREFIX + "besides"
+WHICH_INTENT = INTENT_PREFIX + "which"
+
 # When a question sentence leans on its context ("Why do they do that?"), its
 # question word weighs this many times a word of the question.
 ASKED_INTENT_EMPHASIS = 3.0
@@ -334,7 +342,26 @@ class KnowledgeBase:
                 for t in terms
             ),
         )
-        return decide(locale, matches, evidence)
+        outcome = decide(locale, matches, evidence)
+        return self._beyond_the_item(outcome, terms)
+
+    def _beyond_the_item(self, outcome: Outcome, terms: Sequence[Term]) -> Outcome:
+        """The whole list when the question asks what else than one of its items
+        ("more than my number?", "apart from the emergency location, what else?",
+        intent ``more``): the item it names is what the list goes beyond."""
+        asked = {k for t in terms if t.asked for k in t.slot.keys}
+        beyond = MORE_INTENT in asked or {BESIDES_INTENT, WHICH_INTENT} <= asked
+        if outcome.verdict != Verdict.ANSWER or not beyond:
+            return outcome
+        best = outcome.matches[0]
+        parent = self.passages.get(best.passage.parent) if best.passage.parent else None
+        if parent is None:
+            return outcome
+        whole = next((m for m in outcome.matches if m.passage.id == parent.id), None)
+        if whole is None:
+            return outcome
+        rest = tuple(m for m in outcome.matches if m is not whole)
+        return Outcome(Verdict.ANSWER, outcome.locale, (whole, *rest), more=outcome.more)
 
     def _topic(self, index: LocaleIndex, terms: Sequence[Term], top: Match) -> Topic:
         """Which of the notice's concepts the question names and the passage holds.

@@ -948,3 +948,21 @@ CHAT = [
 @pytest.mark.parametrize(("locale", "question", "key"), CHAT)
 def test_chat_style(kb: KnowledgeBase, locale: str, question: str, key: str) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+# "More than my number?", "apart from the emergency location, which …?" ask for
+# the whole list; "besides my number, the callers' numbers?" asks for an item.
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("en-US", "Is anything else shared apart from my SIP address?", "l2"),
+        ("de-DE", "Bekommt der Anbieter mehr als meinen Standort beim Notruf?", "l2"),
+        ("es-ES", "¿El proveedor recibe otra cosa que mi dirección IP?", "l2"),
+        ("ja-JP", "電話番号以外にどんな情報が事業者に渡りますか？", "l2"),
+        ("en-US", "Besides my own number, does the telco get the numbers of my callers?", "l2.2"),
+    ],
+)
+def test_what_else_than_an_item_is_the_list(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    assert answer_key(kb, question, locale) == key
