@@ -15,8 +15,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.render import card_actions
 from knowledge import KnowledgeBase
+from tests.cards import card_actions
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LINK = "https://go.microsoft.com/fwlink/?LinkId=521839"

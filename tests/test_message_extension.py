@@ -13,9 +13,10 @@ import aiohttp
 import pytest
 
 from bot import replies
-from bot.render import adaptive_card, card_actions
+from bot.render import adaptive_card
 from bot.strings import Catalog
 from knowledge import KnowledgeBase
+from tests.cards import card_actions
 from tests.test_render import problems_in
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

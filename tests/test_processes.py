@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.render import card_actions
+from tests.cards import card_actions
 from tests.conftest import shown
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from bot import replies
-from bot.render import adaptive_card, card_actions, markdown, render
+from bot.render import adaptive_card, markdown, render
 from bot.strings import Catalog
 from knowledge import KnowledgeBase
+from tests.cards import card_actions
 
 LINK = "https://go.microsoft.com/fwlink/?LinkId=521839"
 
