@@ -36,6 +36,7 @@ from knowledge.loader import load_notices
 from knowledge.locales import Locales
 from knowledge.model import Match, Notice, Passage, PassageKind
 from knowledge.policy import Evidence, Outcome, Topic, Verdict, decide, same_answer, several
+from knowledge.reading import REFERRED_SENTENCE_WEIGHT
 from knowledge.reading import questions as question_parts
 from knowledge.text import fold, has_cjk, strip_markup, words
 from knowledge.yamlfile import load_yaml
@@ -252,6 +253,9 @@ class KnowledgeBase:
         pointed = self._pointed_at(index, terms, locale)
         if pointed is not None:
             return pointed
+        restated = self._restated(index, terms, locale)
+        if restated is not None:
+            return restated
         # "Is it Microsoft?", "Why do they do that?": without a notice topic of
         # its own, the question leans on the context.
         names_topic = any(t.slot.concepts - self.generic_concepts for t in asked)
@@ -285,6 +289,29 @@ class KnowledgeBase:
         if whole.verdict == Verdict.ANSWER or alone.verdict != Verdict.ANSWER:
             return whole
         return alone
+
+    def _restated(self, index: LocaleIndex, terms: Sequence[Term], locale: str) -> Outcome | None:
+        """The answer to the sentence referred to, when what is asked only confirms it.
+
+        "A colleague asked if the carrier learns how long each call lasts. Is
+        that so?", "Stimmt das?", "本当ですか": the asking sentence names nothing
+        of the notice and asks for nothing (no concept, no question word), so
+        the sentence it refers to is the question, restated: it is asked alone,
+        at full weight, without the greeting and the scene set before it.
+        """
+        asked = [t for t in terms if t.asked]
+        # A pointer ("Where can I read more?") asks for something: _pointed_at's case.
+        if any(t.slot.concepts or is_intent(t.slot) for t in asked):
+            return None
+        referred = [
+            Term(t.slot, t.similarity, t.emphasis / REFERRED_SENTENCE_WEIGHT, referred=True)
+            for t in terms
+            if t.referred
+        ]
+        if not referred:
+            return None
+        outcome = self._decide(index, referred + asked, locale)
+        return outcome if outcome.verdict == Verdict.ANSWER else None
 
     def _bare_pointer(self, index: LocaleIndex, term: Term) -> bool:
         """A slot that only points back (concepts.yaml pointers) at what no passage holds."""

@@ -46,7 +46,7 @@ from knowledge.lexicon import (
     is_uncovered,
 )
 from knowledge.model import Match, Passage, PassageKind
-from knowledge.reading import NAME_SHARE, focus, names
+from knowledge.reading import NAME_SHARE, REFERRED_SENTENCE_WEIGHT, focus, names
 from knowledge.scoring import CHILDREN_WEIGHT, CONTEXT_WEIGHT, REFERENT_WEIGHT, WEAK_WEIGHT
 from knowledge.selection import ROUND, top_k
 from knowledge.text import fold, words
@@ -80,6 +80,9 @@ class Term:
     slot: Slot
     similarity: float = 1.0  # below 1 when a typo was mended
     emphasis: float = 1.0  # 1 in the sentence that asks, less in context or for a name
+    # From the sentence the question refers to (reading.REFERRED_SENTENCE_WEIGHT):
+    # what a bare "Is that so?" asks about.
+    referred: bool = False
 
     @property
     def asked(self) -> bool:
@@ -299,12 +302,13 @@ class LocaleIndex:
         named = names(question, nouns_capitalised=self.analyzer.language in NOUNS_CAPITALISED)
         out: list[Term] = []
         for sentence, emphasis in focus(question, self._names_topic):
+            referred = emphasis == REFERRED_SENTENCE_WEIGHT
             for slot, similarity in self.corrected(self.analyzer.slots(sentence)):
                 if slot.surface in named and not self.knows(slot) and not is_uncovered(slot):
                     emphasis_here = emphasis * NAME_SHARE
                 else:
                     emphasis_here = emphasis
-                out.append(Term(slot, similarity, emphasis_here))
+                out.append(Term(slot, similarity, emphasis_here, referred))
         return out
 
     def _names_topic(self, sentence: str) -> bool:

@@ -68,6 +68,31 @@ def test_is_that_true_leans_on_what_was_said_just_before(
     assert answer_key(kb, question, locale) == key
 
 
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        (
+            "es-ES",
+            "Buenas. Ayer hubo una charla sobre Operator Connect. Una compañera pregunta si "
+            "el operador sabe cuánto duran nuestras llamadas. ¿Es así?",
+            "l2.2",
+        ),
+        (
+            "ja-JP",
+            "昨日 Operator Connect の研修がありました。同僚が、事業者は通話ごとの長さを"
+            "知っているのかと聞いています。本当ですか？",
+            "l2.2",
+        ),
+    ],
+)
+def test_a_bare_is_that_so_asks_the_sentence_it_refers_to_alone(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    # The scene (a meeting, new phones) must not leave the referred sentence
+    # in doubt between the call details and the list that holds them.
+    assert answer_key(kb, question, locale) == key
+
+
 def test_a_runner_up_far_behind_is_no_real_doubt(kb: KnowledgeBase) -> None:
     # Under the answer score, the list l2 (0.40) trails its item l2.3 (0.55) by
     # more than DOUBT_MARGIN: not a "did you mean".
