@@ -35,7 +35,16 @@ from knowledge.lexicon import (
 from knowledge.loader import load_notices
 from knowledge.locales import Locales
 from knowledge.model import Match, Notice, Passage, PassageKind
-from knowledge.policy import Evidence, Outcome, Topic, Verdict, decide, same_answer, several
+from knowledge.policy import (
+    SURE_SCORE,
+    Evidence,
+    Outcome,
+    Topic,
+    Verdict,
+    decide,
+    same_answer,
+    several,
+)
 from knowledge.reading import REFERRED_SENTENCE_WEIGHT
 from knowledge.reading import questions as question_parts
 from knowledge.text import fold, has_cjk, strip_markup, words
@@ -256,6 +265,11 @@ class KnowledgeBase:
         restated = self._restated(index, terms, locale)
         if restated is not None:
             return restated
+        # A question that answers alone with certainty ("¿Qué recibe ese
+        # proveedor sobre mí?") does not need its scene: the scene's words
+        # ("me han dado un número") must not pull it to another passage.
+        if alone.verdict == Verdict.ANSWER and alone.matches[0].score >= SURE_SCORE:
+            return alone
         # "Is it Microsoft?", "Why do they do that?": without a notice topic of
         # its own, the question leans on the context.
         names_topic = any(t.slot.concepts - self.generic_concepts for t in asked)

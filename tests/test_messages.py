@@ -991,3 +991,31 @@ def test_what_else_than_an_item_is_the_list(
     kb: KnowledgeBase, locale: str, question: str, key: str
 ) -> None:
     assert answer_key(kb, question, locale) == key
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        (
+            "es-ES",
+            "Buenos días, soy nueva en recepción y me asignaron un número de teléfono. Me "
+            "cuentan que las llamadas van por un operador. ¿Qué recibe ese operador sobre mí?",
+        ),
+        (
+            "fr-FR",
+            "Salut, je suis au support et j'ai un nouveau numéro de poste. Nos appels passent "
+            "par un opérateur, paraît-il. Que reçoit cet opérateur sur moi ?",
+        ),
+        (
+            "de-DE",
+            "Hallo, ich bin im Lager und habe eine neue Telefonnummer in Teams. Die Anrufe "
+            "laufen über einen Anbieter. Was bekommt dieser Anbieter über mich?",
+        ),
+    ],
+)
+def test_a_question_sure_on_its_own_is_not_pulled_by_its_scene(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    # The scene's "new number" must not turn "what does the carrier receive?"
+    # (the whole list) into the phone-number item.
+    assert answer_key(kb, question, locale) == "l2"
