@@ -36,7 +36,6 @@ from knowledge.loader import load_notices
 from knowledge.locales import Locales
 from knowledge.model import Match, Notice, Passage, PassageKind
 from knowledge.policy import (
-    SURE_SCORE,
     Evidence,
     Outcome,
     Topic,
@@ -46,6 +45,7 @@ from knowledge.policy import (
     several,
 )
 from knowledge.reading import REFERRED_SENTENCE_WEIGHT
+from knowledge.reading import asking as asking_sentences
 from knowledge.reading import questions as question_parts
 from knowledge.text import fold, has_cjk, strip_markup, words
 from knowledge.yamlfile import load_yaml
@@ -265,18 +265,16 @@ class KnowledgeBase:
         restated = self._restated(index, terms, locale)
         if restated is not None:
             return restated
-        # A question that answers alone with certainty ("¿Qué recibe ese
-        # proveedor sobre mí?") does not need its scene: the scene's words
-        # ("me han dado un número") must not pull it to another passage.
-        if alone.verdict == Verdict.ANSWER and alone.matches[0].score >= SURE_SCORE:
-            return alone
         # "Is it Microsoft?", "Why do they do that?": without a notice topic of
         # its own, the question leans on the context.
         names_topic = any(t.slot.concepts - self.generic_concepts for t in asked)
         # "What is shared overall?" names only everyday concepts, but with its
         # question word it is a whole question: the scene set before it must
         # not pull it to another passage (context 'calls' to the call details).
-        whole_question = any(is_intent(t.slot) for t in asked) and any(
+        # A question word that is also a stop word ("¿Qué recibe ese proveedor
+        # sobre mí?", "Was bekommt …?") counts when it opens the question.
+        opens = any(index.analyzer.question_word(s) for s in asking_sentences(question))
+        whole_question = (opens or any(is_intent(t.slot) for t in asked)) and any(
             t.slot.concepts for t in asked
         )
         if alone.verdict == Verdict.ANSWER and names_topic and alone.best is not None:

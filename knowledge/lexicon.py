@@ -55,6 +55,15 @@ class Slot:
 MAX_CACHED_STEMS = 50_000
 
 
+# What ends a sentence that asks.
+ASKING_MARKS = ("?", "？")
+# A closed compound is read by its parts when each part is at least this long:
+# "Chat|nachrichten" (4), "SIP|Adresse" (3); shorter parts ("an|ruf") are
+# letters, not words.
+COMPOUND_MIN_MODIFIER = 3
+COMPOUND_MIN_HEAD = 4
+
+
 class Analyzer:
     """Folding, stop words, stemming and synonym concepts of one language.
 
@@ -82,8 +91,12 @@ class Analyzer:
         openers: Iterable[str] = (),
         uncovered: dict[str, list[str]] | None = None,
         frequencies: WordFrequencies | None = None,
+        compounds: bool = False,
     ) -> None:
         self.language = language
+        # The language writes closed compounds (German "Chatnachrichten",
+        # "Anrufaufzeichnung"): an unknown word is read by its parts.
+        self.compounds = compounds
         self.frequencies = frequencies or WordFrequencies(language, {})
         # Words that join two questions in one sentence ("and", "et", "und").
         self.conjunctions = tuple(fold(str(c)) for c in conjunctions)
@@ -111,6 +124,8 @@ class Analyzer:
         # since Snowball cuts some unrelated words alike (it: quali/qualità).
         self.exact: dict[str, set[str]] = {}
         self.raw_phrases: dict[tuple[str, ...], set[str]] = {}
+        # Question words that are stop words too ("que", "was"): see question_word.
+        self.opening_intents: dict[str, set[str]] = {}
         self.lexicon_words: set[str] = set(self.stopwords)
         # Concepts are the notice's topics; intents are what a question asks for
         # ("which ...", "why ..."): they rank passages but do not make a question on topic.
@@ -167,6 +182,10 @@ class Analyzer:
             # small words, so match the words as written.
             self.raw_phrases.setdefault(raw, set()).add(key)
             return
+        if len(raw) == 1 and not content and key.startswith(INTENT_PREFIX):
+            # "que", "was": a question word that is also a stop word asks only
+            # when it opens a question (question_word).
+            self.opening_intents.setdefault(raw[0], set()).add(key)
         if len(content) == 1:
             self.exact.setdefault(content[0], set()).add(key)
         stems = tuple(self.stem(w) for w in content)
@@ -198,6 +217,9 @@ class Analyzer:
         if not all(isinstance(v, list) for v in (ignore, conjunctions, openers)):
             raise KnowledgeError(path, "'ignore', 'conjunctions' and 'openers' must be lists")
         uncovered = _mapping_of_lists(path, data, "uncovered")
+        compounds = data.get("compounds", False)
+        if not isinstance(compounds, bool):
+            raise KnowledgeError(path, "'compounds' must be true or false")
         script = data.get("script", "cjk" if data.get("segmented") is False else "spaced")
         kinds: dict[object, type[Analyzer]] = {k.SCRIPT: k for k in (Analyzer, CjkAnalyzer)}
         kind = kinds.get(script)
@@ -216,6 +238,7 @@ class Analyzer:
             openers=openers,
             uncovered=uncovered,
             frequencies=load_frequencies(language),
+            compounds=compounds,
         )
 
     def stem(self, word: str) -> str:
@@ -282,6 +305,7 @@ class Analyzer:
                         self.exact.get(content[i])
                         or self.phrases.get((stems[i],))
                         or self._word_concepts(stems[i])
+                        or self._compound_concepts(content[i])
                     )
                 else:
                     concepts = self.phrases.get(tuple(stems[i : i + size]))
@@ -309,6 +333,48 @@ class Analyzer:
             if concepts:
                 return {k for k in concepts if not k.startswith(UNCOVERED_PREFIX)} or None
         return None
+
+    def question_word(self, sentence: str) -> Slot | None:
+        """The question word a question opens with, when it is also a stop word.
+
+        "¿Qué recibe ese proveedor?", "Que reçoit cet opérateur ?", "Was
+        bekommt er?": "que" and "was" are stop words (they are everywhere:
+        "dicen que", "das, was"), but the first word of a sentence that asks
+        is what it asks for, as the lexicon's intents say ("which").
+        """
+        if not sentence.rstrip().endswith(ASKING_MARKS):
+            return None
+        tokens = words(fold(sentence))
+        intents = self.opening_intents.get(tokens[0]) if tokens else None
+        return Slot(tokens[0], frozenset(intents)) if intents else None
+
+    def _compound_concepts(self, word: str) -> set[str] | None:
+        """The concepts of a closed compound, read by its head and its modifier.
+
+        In German the last part says what a compound is ("Chat|nachrichten"
+        are messages, "Anruf|aufzeichnung" a recording, "Monats|preis" a
+        price): the longest last part of COMPOUND_MIN_HEAD letters or more that
+        the lexicon names as a word gives the compound its concepts, covered
+        or not (a whole word, no guess on a stem's start), together with what
+        the first part names ("Anruf|dauer": call and duration), a linking s
+        ("Monats-") dropped.
+        """
+        if not self.compounds or len(word) < COMPOUND_MIN_MODIFIER + COMPOUND_MIN_HEAD:
+            return None
+        for cut in range(COMPOUND_MIN_MODIFIER, len(word) - COMPOUND_MIN_HEAD + 1):
+            head = self._whole_word_concepts(word[cut:])
+            if head:
+                modifier = word[:cut]
+                first = self._whole_word_concepts(modifier)
+                if first is None and modifier.endswith("s"):
+                    first = self._whole_word_concepts(modifier[:-1])
+                return head | (first or set())
+        return None
+
+    def _whole_word_concepts(self, word: str) -> set[str] | None:
+        """The concepts the lexicon gives one whole word, as written or by its stem."""
+        found = self.exact.get(word) or self.phrases.get((self.stem(word),))
+        return set(found) if found else None
 
     def small_talk_kind(self, text: str) -> str | None:
         """greeting/thanks/goodbye when the message is only that (plus filler words)."""

@@ -44,6 +44,12 @@ def sentences(text: str) -> list[str]:
     return parts[-MAX_SENTENCES:]
 
 
+def asking(text: str) -> list[str]:
+    """The sentences that ask: those ending with a question mark, else the last one."""
+    parts = sentences(text)
+    return [p for p in parts if p.endswith(_ASKS)] or parts[-1:]
+
+
 def focus(text: str, names_topic: Callable[[str], bool] | None = None) -> list[tuple[str, float]]:
     """Each sentence with its weight: 1 for the question, REFERRED_SENTENCE_WEIGHT for
     the sentence it refers to (the nearest before it for which ``names_topic``

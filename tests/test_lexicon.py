@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import KnowledgeBase, KnowledgeError
+from knowledge import KnowledgeBase, KnowledgeError, Verdict
 from knowledge.base import DEFAULT_LEXICON
 from knowledge.lexicon import Analyzer, load_analyzers
 
@@ -196,3 +196,21 @@ def test_one_boundary_check_around_the_phrases_matches_as_one_per_phrase() -> No
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         assert pattern.sub("|", text) == one_per_phrase.sub("|", text), text
+
+
+def test_a_german_compound_is_read_by_its_head_and_modifier(
+    analyzers: dict[str, Analyzer],
+) -> None:
+    de = analyzers["de"]
+    # The head says what the compound is, covered or not ...
+    assert "!content" in keys(de, "Chatnachrichten")[0]
+    assert "!recording" in keys(de, "Gesprächsaufzeichnung")[0]
+    # ... and the modifier adds what it names.
+    assert {"~location", "~data"} <= keys(de, "Standortangaben")[0]
+    # Languages that do not write closed compounds keep unknown words whole.
+    assert keys(analyzers["en"], "chatmessages") == [{"chatmessag"}]
+
+
+def test_a_compound_naming_an_uncovered_topic_is_refused(kb: KnowledgeBase) -> None:
+    outcome = kb.ask("Kann mein Netzbetreiber die Chatnachrichten lesen?", "de-DE")
+    assert outcome.verdict != Verdict.ANSWER

@@ -1013,9 +1013,10 @@ def test_what_else_than_an_item_is_the_list(
         ),
     ],
 )
-def test_a_question_sure_on_its_own_is_not_pulled_by_its_scene(
+def test_a_question_opened_by_its_question_word_is_not_pulled_by_its_scene(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
-    # The scene's "new number" must not turn "what does the carrier receive?"
-    # (the whole list) into the phone-number item.
+    # "Qué", "Que", "Was" open the question (they are stop words elsewhere):
+    # the scene's "new number" must not turn "what does the carrier
+    # receive?" (the whole list) into the phone-number item.
     assert answer_key(kb, question, locale) == "l2"
