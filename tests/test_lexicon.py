@@ -214,3 +214,22 @@ def test_a_german_compound_is_read_by_its_head_and_modifier(
 def test_a_compound_naming_an_uncovered_topic_is_refused(kb: KnowledgeBase) -> None:
     outcome = kb.ask("Kann mein Netzbetreiber die Chatnachrichten lesen?", "de-DE")
     assert outcome.verdict != Verdict.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "If we switch to a different carrier, can I take my Teams number along?"),
+        ("fr-FR", "Si on passe chez un autre opérateur, je garde le même numéro de téléphone ?"),
+        ("de-DE", "Bleibt meine Rufnummer gleich, wenn wir zu einem anderen Anbieter gehen?"),
+        ("es-ES", "¿Conservo mi número de teléfono si nos vamos con otro operador?"),
+        ("it-IT", "Se passiamo a un altro gestore, il mio numero di telefono resta lo stesso?"),
+        ("ja-JP", "別の事業者に変えたら、電話番号はそのままですか？"),
+    ],
+)
+def test_moving_to_another_carrier_is_not_covered(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    # The notice speaks of one's own operator; switching carriers (and a
+    # number kept through it) is not in it, however many words it shares.
+    assert kb.ask(question, locale).verdict != Verdict.ANSWER
