@@ -245,7 +245,23 @@ class KnowledgeBase:
         return several(locale, answered) if len(answered) >= 2 else outcome
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
-        terms = self._excused(index.read(question))
+        terms = index.read(question)
+        outcome = self._ask_terms(index, question, terms, locale)
+        if outcome.verdict == Verdict.ANSWER:
+            return outcome
+        # A statement read by the clause it is about ("Nobody told me that my
+        # IP goes to the carrier") that finds no answer so is read whole, as
+        # a question: the frame's words may be what it is about after all.
+        whole = index.read(question, statements=False)
+        if whole == terms:
+            return outcome
+        plain = self._ask_terms(index, question, whole, locale)
+        return plain if plain.verdict == Verdict.ANSWER else outcome
+
+    def _ask_terms(
+        self, index: LocaleIndex, question: str, read: list[Term], locale: str
+    ) -> Outcome:
+        terms = self._excused(read)
         asked = [t for t in terms if t.asked]
         if len(asked) == len(terms):
             # Nothing before it to point at: a pointer no passage holds ("the one

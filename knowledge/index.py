@@ -297,11 +297,16 @@ class LocaleIndex:
         """The question's slots, typos mended, each with its similarity to what was typed."""
         return [(t.slot, t.similarity) for t in self.read(question)]
 
-    def read(self, question: str) -> list[Term]:
-        """The question's slots with their similarity and emphasis (1 asked, less context)."""
+    def read(self, question: str, *, statements: bool = True) -> list[Term]:
+        """The question's slots with their similarity and emphasis (1 asked, less context).
+
+        ``statements``: a message that asks nothing is read by the clause its
+        statement is about (reading.focus); False reads it whole.
+        """
         named = names(question, nouns_capitalised=self.analyzer.language in NOUNS_CAPITALISED)
+        split = self.analyzer.split_statement if statements else None
         out: list[Term] = []
-        for sentence, emphasis in focus(question, self._names_topic):
+        for sentence, emphasis in focus(question, self._names_topic, split):
             referred = emphasis == REFERRED_SENTENCE_WEIGHT
             for slot, similarity in self.corrected(self.analyzer.slots(sentence)):
                 if slot.surface in named and not self.knows(slot) and not is_uncovered(slot):

@@ -55,6 +55,11 @@ class Slot:
 MAX_CACHED_STEMS = 50_000
 
 
+# A statement's clause after "that" stands for a question when it has at
+# least this many words ("that my IP goes to the carrier"; not "that one").
+STATEMENT_MIN_WORDS = 2
+# The same in Japanese, in characters before のは.
+STATEMENT_MIN_CJK_CHARS = 4
 # What ends a sentence that asks.
 ASKING_MARKS = ("?", "？")
 # A closed compound is read by its parts when each part is at least this long:
@@ -92,6 +97,7 @@ class Analyzer:
         uncovered: dict[str, list[str]] | None = None,
         frequencies: WordFrequencies | None = None,
         compounds: bool = False,
+        complementizers: Iterable[str] = (),
     ) -> None:
         self.language = language
         # The language writes closed compounds (German "Chatnachrichten",
@@ -100,6 +106,11 @@ class Analyzer:
         self.frequencies = frequencies or WordFrequencies(language, {})
         # Words that join two questions in one sentence ("and", "et", "und").
         self.conjunctions = tuple(fold(str(c)) for c in conjunctions)
+        # Words that open a clause said about ("that", "que", "dass"; "のは"
+        # closes one in Japanese): see split_statement.
+        self._complementizer = _complementizer_pattern(
+            tuple(str(c) for c in complementizers), spaced=self.SCRIPT == "spaced"
+        )
         # Words that open a question ("is", "pourquoi", "wer"): a conjunction
         # before one of them starts a second question.
         self.openers = tuple(str(o) for o in openers)
@@ -214,8 +225,11 @@ class Analyzer:
         ignore = data.get("ignore") or []
         conjunctions = data.get("conjunctions") or []
         openers = data.get("openers") or []
-        if not all(isinstance(v, list) for v in (ignore, conjunctions, openers)):
-            raise KnowledgeError(path, "'ignore', 'conjunctions' and 'openers' must be lists")
+        complementizers = data.get("complementizers") or []
+        if not all(isinstance(v, list) for v in (ignore, conjunctions, openers, complementizers)):
+            raise KnowledgeError(
+                path, "'ignore', 'conjunctions', 'openers' and 'complementizers' must be lists"
+            )
         uncovered = _mapping_of_lists(path, data, "uncovered")
         compounds = data.get("compounds", False)
         if not isinstance(compounds, bool):
@@ -239,6 +253,7 @@ class Analyzer:
             uncovered=uncovered,
             frequencies=load_frequencies(language),
             compounds=compounds,
+            complementizers=complementizers,
         )
 
     def stem(self, word: str) -> str:
@@ -334,6 +349,25 @@ class Analyzer:
                 return {k for k in concepts if not k.startswith(UNCOVERED_PREFIX)} or None
         return None
 
+    def split_statement(self, sentence: str) -> tuple[str, str] | None:
+        """A statement's frame and the clause it is about, or None.
+
+        "Nobody told me that my IP goes to the carrier", "Ça m'embête que
+        l'opérateur sache qui j'appelle", "Es nervt mich, dass …": what the
+        person feels or was told is the frame; the clause after "that" is what
+        the statement is about, the question it stands for.
+        """
+        if self._complementizer is None:
+            return None
+        found = self._complementizer.search(sentence)
+        if found is None:
+            return None
+        frame = sentence[: found.start()].rstrip(" ,")
+        clause = sentence[found.end() :].lstrip(" '’,")  # "qu'il": the elided e
+        if len(words(fold(frame))) < 1 or len(words(fold(clause))) < STATEMENT_MIN_WORDS:
+            return None
+        return frame, clause
+
     def question_word(self, sentence: str) -> Slot | None:
         """The question word a question opens with, when it is also a stop word.
 
@@ -413,6 +447,19 @@ class CjkAnalyzer(Analyzer):
     def _add_term(self, key: str, folded: str) -> None:
         self.substrings.setdefault(folded, set()).add(key)
 
+    def split_statement(self, sentence: str) -> tuple[str, str] | None:
+        """Japanese puts the clause first: "位置が送られるのは不安です" is about
+        the clause before "のは"; what follows is how the person feels."""
+        if self._complementizer is None:
+            return None
+        found = self._complementizer.search(sentence)
+        if found is None:
+            return None
+        clause, frame = sentence[: found.start()], sentence[found.end() :]
+        if not frame.strip(" 。.!！") or len(clause) < STATEMENT_MIN_CJK_CHARS:
+            return None
+        return frame, clause
+
     def _read(self, folded: str) -> list[Slot]:
         slots: list[Slot] = []
         rest = folded
@@ -448,6 +495,16 @@ def is_intent(slot: Slot) -> bool:
 def is_uncovered(slot: Slot) -> bool:
     """Whether the slot names a topic the notice does not cover (lexicon ``uncovered``)."""
     return any(k.startswith(UNCOVERED_PREFIX) for k in slot.keys)
+
+
+def _complementizer_pattern(terms: tuple[str, ...], *, spaced: bool) -> re.Pattern[str] | None:
+    """The first complementizer of a sentence, as a whole word where words are spaced."""
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    if spaced:
+        return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    return re.compile(alternatives)
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:

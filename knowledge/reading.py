@@ -20,6 +20,9 @@ CONTEXT_SENTENCE_WEIGHT = 0.35
 # 911. Is that true?"): it weighs more than the greeting and the job before it,
 # still less than what is asked (its words a passage lacks cost little).
 REFERRED_SENTENCE_WEIGHT = 0.7
+# How much the frame of a statement weighs ("Nobody ever told me", "Ça
+# m'embête", "Es nervt mich" before "that ..."): how the person feels, context.
+STATEMENT_FRAME_WEIGHT = CONTEXT_SENTENCE_WEIGHT
 # A part of a message must have this many characters to be a question of its own.
 MIN_PART_CHARS = 6
 
@@ -50,11 +53,27 @@ def asking(text: str) -> list[str]:
     return [p for p in parts if p.endswith(_ASKS)] or parts[-1:]
 
 
-def focus(text: str, names_topic: Callable[[str], bool] | None = None) -> list[tuple[str, float]]:
+def focus(
+    text: str,
+    names_topic: Callable[[str], bool] | None = None,
+    split_statement: Callable[[str], tuple[str, str] | None] | None = None,
+) -> list[tuple[str, float]]:
     """Each sentence with its weight: 1 for the question, REFERRED_SENTENCE_WEIGHT for
     the sentence it refers to (the nearest before it for which ``names_topic``
-    holds, else the one right before it), CONTEXT_SENTENCE_WEIGHT for the rest."""
+    holds, else the one right before it), CONTEXT_SENTENCE_WEIGHT for the rest.
+
+    A message that asks nothing ("Nobody told me that my IP goes to the
+    carrier.") stands for the question its last statement is about:
+    ``split_statement`` cuts it into a frame ("Nobody told me"), weighed as
+    context, and the clause it is about, weighed as asked.
+    """
     parts = sentences(text)
+    statement = not any(part.endswith(_ASKS) for part in parts)
+    split = split_statement(parts[-1]) if statement and parts and split_statement else None
+    if split is not None:
+        frame, clause = split
+        scene = [(part, CONTEXT_SENTENCE_WEIGHT) for part in parts[:-1]]
+        return [*scene, (frame, STATEMENT_FRAME_WEIGHT), (clause, 1.0)]
     if len(parts) <= 1:
         return [(text, 1.0)]
     asking = {i for i, part in enumerate(parts) if part.endswith(_ASKS)} or {len(parts) - 1}

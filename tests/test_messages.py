@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 
 from knowledge import KnowledgeBase, Verdict
-from knowledge.reading import CONTEXT_SENTENCE_WEIGHT, REFERRED_SENTENCE_WEIGHT, focus
+from knowledge.reading import (
+    CONTEXT_SENTENCE_WEIGHT,
+    REFERRED_SENTENCE_WEIGHT,
+    STATEMENT_FRAME_WEIGHT,
+    focus,
+)
 
 
 def answer_key(kb: KnowledgeBase, question: str, locale: str) -> str | None:
@@ -1020,3 +1025,57 @@ def test_a_question_opened_by_its_question_word_is_not_pulled_by_its_scene(
     # the scene's "new number" must not turn "what does the carrier
     # receive?" (the whole list) into the phone-number item.
     assert answer_key(kb, question, locale) == "l2"
+
+
+def test_a_statement_is_read_by_the_clause_it_is_about() -> None:
+    def split(sentence: str) -> tuple[str, str] | None:
+        frame, _, clause = sentence.partition(" that ")
+        return (frame, clause) if clause else None
+
+    weights = focus("Hi. Nobody told me that my IP goes to the carrier.", split_statement=split)
+    assert weights == [
+        ("Hi.", CONTEXT_SENTENCE_WEIGHT),
+        ("Nobody told me", STATEMENT_FRAME_WEIGHT),
+        ("my IP goes to the carrier.", 1.0),
+    ]
+    # A message that asks is read by its question, not cut at "that".
+    assert focus("Is it true that my IP goes to the carrier?", split_statement=split) == [
+        ("Is it true that my IP goes to the carrier?", 1.0)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "clause"),
+    [
+        ("en-US", "It bugs me that the telco sees my calls.", "the telco sees my calls."),
+        ("fr-FR", "Ça m'agace qu'il voie mes appels.", "il voie mes appels."),
+        ("de-DE", "Mich nervt, dass er meine Anrufe sieht.", "er meine Anrufe sieht."),
+        ("ja-JP", "通話を見られるのは嫌だ。", "通話を見られる"),
+    ],
+)
+def test_each_language_says_where_the_clause_begins(
+    kb: KnowledgeBase, locale: str, text: str, clause: str
+) -> None:
+    split = kb.indexes[locale].analyzer.split_statement(text)
+    assert split is not None and split[1].strip() == clause
+    # "that one" is no clause.
+    assert kb.indexes["en-US"].analyzer.split_statement("I like that one.") is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "keys"),
+    [
+        (
+            "de-DE",
+            "Ich finde es seltsam, dass der Anbieter die Daten einfach herunterladen kann.",
+            {"p2"},
+        ),
+        ("es-ES", "Me parece raro que Microsoft comparta cosas con mi operador.", {"l2", "l1.2"}),
+    ],
+)
+def test_the_frame_of_a_worry_weighs_as_context(
+    kb: KnowledgeBase, locale: str, question: str, keys: set[str]
+) -> None:
+    # "I find it strange" is how the person feels; the clause after "dass" /
+    # "que" is the question it stands for.
+    assert answer_key(kb, question, locale) in keys
