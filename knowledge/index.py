@@ -314,7 +314,32 @@ class LocaleIndex:
                 else:
                     emphasis_here = emphasis
                 out.append(Term(slot, similarity, emphasis_here, referred))
-        return out
+        return self._introduced(out)
+
+    def _introduced(self, terms: list[Term]) -> list[Term]:
+        """A word the notice lacks that the scene introduced before the question
+        ("… go out through a telecom partner. What does that partner receive?")
+        is who or what the scene is about, as a name is: it keeps NAME_SHARE of
+        its emphasis in the question. Uncovered topics stay whole ("… they keep
+        records. How long are the records kept?")."""
+        scene = {
+            k
+            for t in terms
+            if not t.asked and not self.knows(t.slot) and not is_uncovered(t.slot)
+            for k in t.slot.keys
+        }
+        if not scene:
+            return terms
+        return [
+            replace(t, emphasis=t.emphasis * NAME_SHARE)
+            if t.asked
+            and not self.knows(t.slot)
+            and not is_uncovered(t.slot)
+            and t.slot.keys
+            and t.slot.keys <= scene
+            else t
+            for t in terms
+        ]
 
     def _names_topic(self, sentence: str) -> bool:
         """Whether a sentence names one of the lexicon's concepts (what the notice speaks of)."""

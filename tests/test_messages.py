@@ -9,6 +9,7 @@ import pytest
 from knowledge import KnowledgeBase, Verdict
 from knowledge.reading import (
     CONTEXT_SENTENCE_WEIGHT,
+    NAME_SHARE,
     REFERRED_SENTENCE_WEIGHT,
     STATEMENT_FRAME_WEIGHT,
     focus,
@@ -1079,3 +1080,16 @@ def test_the_frame_of_a_worry_weighs_as_context(
     # "I find it strange" is how the person feels; the clause after "dass" /
     # "que" is the question it stands for.
     assert answer_key(kb, question, locale) in keys
+
+
+def test_a_word_the_scene_introduced_weighs_as_a_name_in_the_question(kb: KnowledgeBase) -> None:
+    # "Dienstleister" is no word of the notice; the scene introduced it, so in
+    # the question it says whom the question is about, not a topic it lacks.
+    question = (
+        "Hallo, ich bin im Marketing und habe eine neue Leitung. Die Anrufe laufen über "
+        "einen externen Dienstleister. Was bekommt der Dienstleister über mich?"
+    )
+    assert answer_key(kb, question, "de-DE") == "l2"
+    index = kb.indexes["de-DE"]
+    said = [t.emphasis for t in index.read(question) if t.slot.surface == "dienstleister"]
+    assert said == [REFERRED_SENTENCE_WEIGHT, NAME_SHARE]
