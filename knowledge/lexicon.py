@@ -324,6 +324,8 @@ class Analyzer:
                     )
                 else:
                     concepts = self.phrases.get(tuple(stems[i : i + size]))
+                    if concepts and self._names_uncovered(content[i : i + size], concepts):
+                        concepts = None
                 if concepts or size == 1:
                     members = frozenset(stems[i : i + size])
                     surface = " ".join(content[i : i + size])
@@ -334,6 +336,25 @@ class Analyzer:
                     i += size
                     break
         return slots
+
+    def _names_uncovered(self, typed: list[str], concepts: set[str]) -> bool:
+        """A word typed in a phrase that the lexicon lists, as written, for an
+        uncovered topic the phrase is not: the phrase only matched by stems.
+
+        Italian "registrare le chiamate" (to record calls) meets "registri
+        delle chiamate" (call logs) by stems; "registrare" is listed as a
+        recording, which the notice does not cover: the word as typed wins,
+        as it does alone (``exact`` before stems).
+        """
+        for word in typed:
+            listed = self.exact.get(word)
+            if (
+                listed
+                and all(k.startswith(UNCOVERED_PREFIX) for k in listed)
+                and not listed & concepts
+            ):
+                return True
+        return False
 
     def _word_concepts(self, stem: str) -> set[str] | None:
         # Snowball does not always cut accent-less or inflected forms to the

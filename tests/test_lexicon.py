@@ -233,3 +233,17 @@ def test_moving_to_another_carrier_is_not_covered(
     # The notice speaks of one's own operator; switching carriers (and a
     # number kept through it) is not in it, however many words it shares.
     assert kb.ask(question, locale).verdict != Verdict.ANSWER
+
+
+def test_a_word_listed_for_an_uncovered_topic_beats_a_phrase_met_by_stems(
+    analyzers: dict[str, Analyzer], kb: KnowledgeBase
+) -> None:
+    it = analyzers["it"]
+    # "registrare" (to record) meets "registri delle chiamate" (call logs) only
+    # by stems: as typed, it is a recording.
+    assert "!recording" in keys(it, "registrare chiamate")[0]
+    assert "~call_details" in keys(it, "registri delle chiamate")[0]
+    question = "Il mio gestore telefonico può registrare anche le chiamate di lavoro?"
+    assert kb.ask(question, "it-IT").verdict != Verdict.ANSWER
+    best = kb.ask("Il gestore vede il registro delle chiamate?", "it-IT").best
+    assert best is not None and best.key == "l2.2"
