@@ -135,6 +135,9 @@ class Analyzer:
         # since Snowball cuts some unrelated words alike (it: quali/qualità).
         self.exact: dict[str, set[str]] = {}
         self.raw_phrases: dict[tuple[str, ...], set[str]] = {}
+        # The content words of every lexicon phrase as written ("sound quality"):
+        # a phrase typed so is no stem collision (_names_uncovered).
+        self.written_phrases: set[tuple[str, ...]] = set()
         # Question words that are stop words too ("que", "was"): see question_word.
         self.opening_intents: dict[str, set[str]] = {}
         self.lexicon_words: set[str] = set(self.stopwords)
@@ -202,6 +205,7 @@ class Analyzer:
         stems = tuple(self.stem(w) for w in content)
         if stems:
             self.phrases.setdefault(stems, set()).add(key)
+            self.written_phrases.add(tuple(content))
 
     @classmethod
     def from_file(cls, path: Path) -> Analyzer:
@@ -346,6 +350,8 @@ class Analyzer:
         recording, which the notice does not cover: the word as typed wins,
         as it does alone (``exact`` before stems).
         """
+        if tuple(typed) in self.written_phrases:
+            return False
         for word in typed:
             listed = self.exact.get(word)
             if (
