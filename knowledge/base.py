@@ -44,7 +44,7 @@ from knowledge.policy import (
     same_answer,
     several,
 )
-from knowledge.reading import REFERRED_SENTENCE_WEIGHT
+from knowledge.reading import REFERRED_SENTENCE_WEIGHT, focus
 from knowledge.reading import asking as asking_sentences
 from knowledge.reading import questions as question_parts
 from knowledge.text import fold, has_cjk, strip_markup, words
@@ -278,7 +278,7 @@ class KnowledgeBase:
         pointed = self._pointed_at(index, terms, locale)
         if pointed is not None:
             return pointed
-        restated = self._restated(index, terms, locale)
+        restated = self._restated(index, question, terms, locale)
         if restated is not None:
             return restated
         # "Is it Microsoft?", "Why do they do that?": without a notice topic of
@@ -318,7 +318,9 @@ class KnowledgeBase:
             return whole
         return alone
 
-    def _restated(self, index: LocaleIndex, terms: Sequence[Term], locale: str) -> Outcome | None:
+    def _restated(
+        self, index: LocaleIndex, question: str, terms: Sequence[Term], locale: str
+    ) -> Outcome | None:
         """The answer to the sentence referred to, when what is asked only confirms it.
 
         "A colleague asked if the carrier learns how long each call lasts. Is
@@ -339,7 +341,23 @@ class KnowledgeBase:
         if not referred:
             return None
         outcome = self._decide(index, referred + asked, locale)
-        return outcome if outcome.verdict == Verdict.ANSWER else None
+        if outcome.verdict == Verdict.ANSWER:
+            return outcome
+        # "A friend says the carrier keeps my calls for five years. Is that
+        # true?": what is confirmed is a topic the notice does not cover. The
+        # claim is the clause after "says that" when there is one: "an email
+        # that says that they can download it" confirms no email.
+        if any(is_uncovered(s) for s in index.analyzer.slots(self._claim(index, question))):
+            return Outcome(Verdict.NOT_COVERED, locale, outcome.matches)
+        return None
+
+    def _claim(self, index: LocaleIndex, question: str) -> str:
+        """What the sentence a question refers to claims: its clause, else all of it."""
+        referred = next(
+            (part for part, weight in focus(question) if weight == REFERRED_SENTENCE_WEIGHT), ""
+        )
+        split = index.analyzer.split_statement(referred)
+        return split[1] if split else referred
 
     def _bare_pointer(self, index: LocaleIndex, term: Term) -> bool:
         """A slot that only points back (concepts.yaml pointers) at what no passage holds."""

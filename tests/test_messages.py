@@ -1093,3 +1093,36 @@ def test_a_word_the_scene_introduced_weighs_as_a_name_in_the_question(kb: Knowle
     index = kb.indexes["de-DE"]
     said = [t.emphasis for t in index.read(question) if t.slot.surface == "dienstleister"]
     assert said == [REFERRED_SENTENCE_WEIGHT, NAME_SHARE]
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("es-ES", "Me dijeron que el operador puede leer nuestros chats. ¿Es cierto?"),
+        ("it-IT", "Un amico dice che il gestore legge le nostre chat. È vero?"),
+        ("ja-JP", "事業者がチャットを読めると聞きました。本当ですか？"),
+    ],
+)
+def test_is_that_true_about_an_uncovered_claim_is_not_covered(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    # Reading chats is not in the notice: confirming it is not covered either.
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        (
+            "fr-FR",
+            "Mon chef m'a envoyé un mail qui dit que l'opérateur peut exporter nos données "
+            "d'appel. C'est vrai ?",
+        ),
+        ("ja-JP", "事業者が通話データをエクスポートできるというメールが来ました。本当ですか？"),
+    ],
+)
+def test_the_claim_confirmed_is_the_clause_not_how_it_was_heard(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    # The e-mail (an uncovered topic) is how the claim came, not the claim.
+    assert answer_key(kb, question, locale) == "p2"
