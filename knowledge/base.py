@@ -47,6 +47,7 @@ from knowledge.policy import (
 from knowledge.reading import REFERRED_SENTENCE_WEIGHT, focus
 from knowledge.reading import asking as asking_sentences
 from knowledge.reading import questions as question_parts
+from knowledge.reading import sentences as message_sentences
 from knowledge.text import fold, has_cjk, strip_markup, words
 from knowledge.yamlfile import load_yaml
 
@@ -68,6 +69,16 @@ SPECIFIC_UNKNOWN = 0.5
 MORE_INTENT = INTENT_PREFIX + "more"
 BESIDES_INTENT = INTENT_PREFIX + "besides"
 WHICH_INTENT = INTENT_PREFIX + "which"
+
+# A message of several sentences that today's reading leaves in doubt or
+# uncovered is read again a few ways (what is asked alone, with each sentence
+# of the scene that names something of the notice); a reading is kept only
+# when its answer leads every passage that is not the same answer by at least
+# CLEAR_MARGIN: one reading must clearly win, not merely answer.
+CLEAR_MARGIN = 0.05
+# At most this many scene sentences are tried beside what is asked (the
+# nearest ones before it): a long message costs a bounded number of rankings.
+MAX_READINGS = 4
 
 # When a question sentence leans on its context ("Why do they do that?"), its
 # question word weighs this many times a word of the question.
@@ -245,6 +256,68 @@ class KnowledgeBase:
         return several(locale, answered) if len(answered) >= 2 else outcome
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
+        outcome = self._ask_read(index, question, locale)
+        if outcome.verdict == Verdict.ANSWER:
+            return outcome
+        clearest = self._clearest_reading(index, question, locale)
+        return clearest if clearest is not None else outcome
+
+    def _clearest_reading(self, index: LocaleIndex, question: str, locale: str) -> Outcome | None:
+        """The answer of the reading with the clearest winner, when the whole
+        message found none.
+
+        A long message whose scene pulls two ways ("Our works council insists
+        we document every data flow. For calling through the operator, which
+        information leaves Microsoft?") is read as what is asked alone, then as
+        what is asked with each single sentence before it that names something
+        of the notice (a greeting, a role, a company are scene: they name no
+        concept and are left out). The reading whose answer leads its first
+        rival (another passage, not its own list or item) by at least
+        CLEAR_MARGIN the most wins. One-sentence messages never get here, and
+        a message refused for a topic the notice does not cover stays refused.
+        """
+        parts = message_sentences(question)
+        if len(parts) < 2 or any(is_uncovered(t.slot) for t in index.read(question)):
+            return None
+        asks = [i for i, p in enumerate(parts) if p.endswith(("?", "？"))] or [len(parts) - 1]
+        last = asks[-1]
+        asked = " ".join(parts[i] for i in asks)
+        scene = [
+            parts[i]
+            for i in range(last - 1, -1, -1)
+            if i not in asks and any(s.concepts for s in index.analyzer.slots(parts[i]))
+        ][:MAX_READINGS]
+        readings = [asked, *(f"{s} {asked}" for s in scene)]
+        if not any(
+            slot.concepts - self.generic_concepts - self.pointer_concepts
+            for slot in index.analyzer.slots(asked)
+        ):
+            # "¿Dónde la encuentro?" names nothing of its own: the sentence it
+            # leans on may say the whole question ("I need Microsoft's privacy
+            # statement for Teams").
+            readings.extend(scene)
+        best: tuple[float, Outcome] | None = None
+        for text in readings:
+            if text == question:
+                continue
+            one = self._ask_read(index, text, locale)
+            margin = self._margin(one)
+            if margin >= CLEAR_MARGIN and (best is None or margin > best[0]):
+                best = (margin, one)
+        return best[1] if best is not None else None
+
+    @staticmethod
+    def _margin(outcome: Outcome) -> float:
+        """How far an answer's passage leads the first passage that is another answer."""
+        if outcome.verdict != Verdict.ANSWER or not outcome.matches:
+            return 0.0
+        top = outcome.matches[0]
+        rival = next(
+            (m for m in outcome.matches[1:] if not same_answer(top.passage, m.passage)), None
+        )
+        return top.score - (rival.score if rival is not None else 0.0)
+
+    def _ask_read(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
         terms = index.read(question)
         outcome = self._ask_terms(index, question, terms, locale)
         if outcome.verdict == Verdict.ANSWER:
@@ -273,6 +346,8 @@ class KnowledgeBase:
         alone = self._decide(index, asked, locale)
         if any(is_uncovered(t.slot) for t in asked):
             return alone
+        if self._points_at_uncovered(index, question, asked):
+            return Outcome(Verdict.NOT_COVERED, locale, alone.matches)
         # "Where can I read about that?" points at what the context says: when
         # the context names a topic of the notice, that topic is what is asked.
         pointed = self._pointed_at(index, terms, locale)
@@ -350,6 +425,31 @@ class KnowledgeBase:
         if any(is_uncovered(s) for s in index.analyzer.slots(self._claim(index, question))):
             return Outcome(Verdict.NOT_COVERED, locale, outcome.matches)
         return None
+
+    def _points_at_uncovered(
+        self, index: LocaleIndex, question: str, asked: Sequence[Term]
+    ) -> bool:
+        """Whether what is asked only points back at a claim about a topic the
+        notice does not cover.
+
+        "Our carrier says they keep recordings of all our calls. Is that in
+        the notice?", "Steht das im Hinweis?": the question names nothing of
+        its own beyond pointers and everyday concepts, so it asks about the
+        claim before it, and a claim about recording or retention is not
+        covered, whatever passage the pointer ("the notice", "more
+        information") would find alone.
+        """
+        own = {c for t in asked for c in t.slot.concepts}
+        if (
+            any(is_intent(t.slot) for t in asked)
+            or own - self.pointer_concepts - self.generic_concepts
+        ):
+            return False
+        claim = self._excused([Term(s) for s in index.analyzer.slots(self._claim(index, question))])
+        # A claim naming a specific concept of the notice ("the authority asks
+        # who the controller is") is about that concept, not the uncovered word.
+        specific = any(t.slot.concepts - self.generic_concepts for t in claim)
+        return not specific and any(is_uncovered(t.slot) for t in claim)
 
     def _claim(self, index: LocaleIndex, question: str) -> str:
         """What the sentence a question refers to claims: its clause, else all of it."""

@@ -177,3 +177,104 @@ def test_a_message_is_read_by_its_last_sentences_only() -> None:
     parts = sentences(text)
     assert len(parts) == MAX_SENTENCES
     assert parts[-1] == "Is my IP shared?" and parts[0] == "Sentence number 185."
+
+
+# Round 6: messages written for these tests (not from any evaluation set).
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        (
+            "Hi, I look after the switchboard at a ferry company. Our telco says it listens to "
+            "all Teams calls for training. Is that in the notice?",
+            "en-US",
+        ),
+        (
+            "Morning. I'm a paralegal. The carrier's rep says they keep recordings of our calls "
+            "for years. Where does it say that?",
+            "en-US",
+        ),
+        (
+            "Bonjour, je suis assistante juridique. Le commercial de l'opérateur dit qu'ils "
+            "gardent les enregistrements de nos appels pendant des années. C'est écrit où ?",
+            "fr-FR",
+        ),
+        (
+            "Hallo, ich bin Rechtsanwaltsfachangestellte. Der Vertrieb des Anbieters sagt, sie "
+            "bewahren Aufzeichnungen unserer Anrufe jahrelang auf. Wo steht das?",
+            "de-DE",
+        ),
+        (
+            "Hola, soy asistente legal. El comercial del operador dice que guardan grabaciones "
+            "de nuestras llamadas durante años. ¿Dónde lo pone?",
+            "es-ES",
+        ),
+        (
+            "Ciao, sono assistente legale. Il commerciale dell'operatore dice che conservano le "
+            "registrazioni delle nostre chiamate per anni. Dove c'è scritto?",
+            "it-IT",
+        ),
+        (
+            "法律事務の補助をしています。事業者の営業が、通話の録音を何年も保管すると言っています。"
+            "どこに書いてありますか？",
+            "ja-JP",
+        ),
+    ],
+)
+def test_pointing_at_a_claim_the_notice_does_not_cover_is_refused(
+    kb: KnowledgeBase, question: str, locale: str
+) -> None:
+    """ "Where does it say that?" asks about the claim before it, not for the privacy links."""
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        (
+            "Morning. I'm a paralegal. The carrier's rep says they can download our call "
+            "details. Where does it say that?",
+            "en-US",
+        ),
+        (
+            "法律事務の補助をしています。事業者の営業が、通話の詳細をダウンロードできると言っています。"
+            "どこに書いてありますか？",
+            "ja-JP",
+        ),
+    ],
+)
+def test_pointing_at_a_claim_the_notice_covers_is_answered(
+    kb: KnowledgeBase, question: str, locale: str
+) -> None:
+    outcome = kb.ask(question, locale)
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "p2"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Estoy preparando una evaluación de riesgos. Necesito la declaración de privacidad de "
+        "Microsoft para Teams. ¿Dónde la consigo?",
+        "Hago una revisión de impacto para el comité. Necesito la política de privacidad del "
+        "operador. ¿Dónde la encuentro?",
+    ],
+)
+def test_the_clearest_reading_wins_when_the_whole_message_finds_none(
+    kb: KnowledgeBase, question: str
+) -> None:
+    """A bare "where is it?" leans on the sentence that names what is wanted; the scene
+    before it (a risk review, a committee) is left out of the reading that wins."""
+    outcome = kb.ask(question, "es-ES")
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "p3"
+
+
+def test_a_one_sentence_question_is_read_once(kb: KnowledgeBase) -> None:
+    """Only messages of several sentences get the extra readings (speed of the common case)."""
+    index = kb.indexes["en-US"]
+    assert (
+        kb._clearest_reading(index, "What is the weather like in Paris tomorrow?", "en-US") is None
+    )
+    two = "I run a small team. What is the weather like in Paris tomorrow?"
+    assert kb._clearest_reading(index, two, "en-US") is None
+    assert kb.ask(two, "en-US").verdict != Verdict.ANSWER
