@@ -36,6 +36,7 @@ from knowledge.loader import load_notices
 from knowledge.locales import Locales
 from knowledge.model import Match, Notice, Passage, PassageKind
 from knowledge.policy import (
+    ANSWER_MIN_SCORE,
     Evidence,
     Outcome,
     Topic,
@@ -70,11 +71,11 @@ MORE_INTENT = INTENT_PREFIX + "more"
 BESIDES_INTENT = INTENT_PREFIX + "besides"
 WHICH_INTENT = INTENT_PREFIX + "which"
 
-# A message of several sentences that today's reading leaves in doubt or
-# uncovered is read again a few ways (what is asked alone, with each sentence
-# of the scene that names something of the notice); a reading is kept only
-# when its answer leads every passage that is not the same answer by at least
-# CLEAR_MARGIN: one reading must clearly win, not merely answer.
+# A message of several sentences that the whole reading leaves in doubt or
+# uncovered is read again a few ways (KnowledgeBase._clearest_reading); a
+# reading counts only when its answer leads every passage that is not the same
+# answer by at least CLEAR_MARGIN: it must clearly win, not merely answer.
+# 0.05 is half of policy.DOUBT_MARGIN: a lead a person would call clear.
 CLEAR_MARGIN = 0.05
 # At most this many scene sentences are tried beside what is asked (the
 # nearest ones before it): a long message costs a bounded number of rankings.
@@ -263,21 +264,28 @@ class KnowledgeBase:
         return clearest if clearest is not None else outcome
 
     def _clearest_reading(self, index: LocaleIndex, question: str, locale: str) -> Outcome | None:
-        """The answer of the reading with the clearest winner, when the whole
+        """The answer most readings of the message agree on, when the whole
         message found none.
 
-        A long message whose scene pulls two ways ("Our works council insists
-        we document every data flow. For calling through the operator, which
-        information leaves Microsoft?") is read as what is asked alone, then as
-        what is asked with each single sentence before it that names something
-        of the notice (a greeting, a role, a company are scene: they name no
-        concept and are left out). The reading whose answer leads its first
-        rival (another passage, not its own list or item) by at least
-        CLEAR_MARGIN the most wins. One-sentence messages never get here, and
-        a message refused for a topic the notice does not cover stays refused.
+        A long message whose scene pulls two ways is read again: what is asked
+        alone; what is asked with each single sentence before it that names
+        something of the notice (a greeting, a role, a company name nothing
+        of it: they are scene and left out); those sentences together with
+        what is asked; and, when what is asked names nothing of its own
+        ("Where is it?", "How?"), each of those sentences alone and the topic
+        vote (_topic_vote). A reading counts when its answer clearly wins: it
+        covers what is asked (ANSWER_MIN_SCORE) and leads its first rival
+        (another passage, not its own list or item) by CLEAR_MARGIN. The
+        passage most counted readings give wins. One-sentence messages never
+        get here, and what is asked or confirmed about a topic the notice does
+        not cover stays refused.
         """
         parts = message_sentences(question)
-        if len(parts) < 2 or any(is_uncovered(t.slot) for t in index.read(question)):
+        # What is asked, or the claim it confirms, names a topic the notice
+        # does not cover: the refusal stands, however the scene is read.
+        if len(parts) < 2 or any(
+            is_uncovered(t.slot) and (t.asked or t.referred) for t in index.read(question)
+        ):
             return None
         asks = [i for i, p in enumerate(parts) if p.endswith(("?", "？"))] or [len(parts) - 1]
         last = asks[-1]
@@ -288,23 +296,58 @@ class KnowledgeBase:
             if i not in asks and any(s.concepts for s in index.analyzer.slots(parts[i]))
         ][:MAX_READINGS]
         readings = [asked, *(f"{s} {asked}" for s in scene)]
-        if not any(
+        if len(scene) > 1:
+            # The message without its greeting and the role or company it
+            # names: every sentence that names the notice, in order, then what
+            # is asked.
+            readings.append(" ".join([*reversed(scene), asked]))
+        leans = bool(scene) and not any(
             slot.concepts - self.generic_concepts - self.pointer_concepts
             for slot in index.analyzer.slots(asked)
-        ):
+        )
+        if leans:
             # "¿Dónde la encuentro?" names nothing of its own: the sentence it
             # leans on may say the whole question ("I need Microsoft's privacy
             # statement for Teams").
             readings.extend(scene)
-        best: tuple[float, Outcome] | None = None
-        for text in readings:
-            if text == question:
-                continue
-            one = self._ask_read(index, text, locale)
+        outcomes = [self._ask_read(index, text, locale) for text in readings if text != question]
+        if leans:
+            outcomes.append(self._decide(index, self._topic_vote(index, scene, asked), locale))
+        # Each reading that clearly answers votes for its passage; the passage
+        # most readings agree on wins, and among equals the clearest reading
+        # ("Das Team kam ohne Hinweis…" alone reads a notification, the story
+        # and the scene's concepts read the emergency location: two to one).
+        votes: dict[str, list[tuple[float, Outcome]]] = {}
+        for one in outcomes:
             margin = self._margin(one)
-            if margin >= CLEAR_MARGIN and (best is None or margin > best[0]):
-                best = (margin, one)
-        return best[1] if best is not None else None
+            # A clear winner also covers what is asked: a reading whose best
+            # passage only passes as a lone "did you mean" (under
+            # ANSWER_MIN_SCORE) holds too little of it to outvote the others.
+            covers = bool(one.matches) and one.matches[0].score >= ANSWER_MIN_SCORE
+            if margin >= CLEAR_MARGIN and covers and one.best is not None:
+                votes.setdefault(one.best.id, []).append((margin, one))
+        if not votes:
+            return None
+        ballots = max(votes.values(), key=lambda b: (len(b), max(m for m, _ in b)))
+        return max(ballots, key=lambda b: b[0])[1]
+
+    @staticmethod
+    def _topic_vote(index: LocaleIndex, scene: Sequence[str], asked: str) -> list[Term]:
+        """What the notice names across the scene, asked as one question.
+
+        "Yesterday a colleague fainted and I called the ambulance from Teams.
+        The dispatcher knew our address at once. How?": the question points
+        back, and what it points at is what the scene names of the notice
+        (the emergency call, the address); the scene's other words (fainted,
+        dispatcher) tell the story and are left out. Every word of what is
+        asked stays, known or not: "Where do I reset it?" still asks a reset.
+        """
+        terms = index.read(" ".join([*reversed(scene), asked]))
+        return [
+            t if t.asked else Term(t.slot, t.similarity)
+            for t in terms
+            if t.asked or t.slot.concepts or index.knows(t.slot)
+        ]
 
     @staticmethod
     def _margin(outcome: Outcome) -> float:

@@ -278,3 +278,56 @@ def test_a_one_sentence_question_is_read_once(kb: KnowledgeBase) -> None:
     two = "I run a small team. What is the weather like in Paris tomorrow?"
     assert kb._clearest_reading(index, two, "en-US") is None
     assert kb.ask(two, "en-US").verdict != Verdict.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "locale"),
+    [
+        (
+            "Last night a guest collapsed in the lobby and our porter dialled emergency services "
+            "from a Teams handset. The crew came to the right entrance without being told. How?",
+            "en-US",
+        ),
+        (
+            "Hier soir un client s'est effondré dans le hall et le portier a appelé les secours "
+            "depuis un combiné Teams. L'équipe est arrivée à la bonne entrée sans qu'on le lui "
+            "dise. Comment ?",
+            "fr-FR",
+        ),
+        (
+            "Gestern Abend ist ein Gast in der Lobby zusammengebrochen und der Portier hat vom "
+            "Teams-Apparat den Notruf gewählt. Das Team kam ohne Hinweis zum richtigen Eingang. "
+            "Wie?",
+            "de-DE",
+        ),
+        (
+            "Ieri sera un ospite è crollato nella hall e il portiere ha chiamato il 112 da un "
+            "apparecchio Teams. La squadra è arrivata all'ingresso giusto senza indicazioni. "
+            "In che modo?",
+            "it-IT",
+        ),
+    ],
+)
+def test_a_question_that_points_back_is_asked_by_what_the_scene_names(
+    kb: KnowledgeBase, question: str, locale: str
+) -> None:
+    """The story's own words (a guest, a lobby, a porter) are left out; what it names of
+    the notice (an emergency call, and where we were) is what the bare "How?" asks."""
+    outcome = kb.ask(question, locale)
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "l2.3"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My SIP password expired this morning and the carrier's portal locked me out. "
+        "Where do I reset it?",
+        "I was on hold with the carrier for an hour yesterday. Their agent was rude. "
+        "Who do I complain to?",
+    ],
+)
+def test_the_scene_read_again_does_not_answer_what_the_notice_lacks(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert kb.ask(question, "en-US").verdict != Verdict.ANSWER
