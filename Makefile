@@ -8,14 +8,24 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint check-kb teams-app clean system-deps
 
-$(STAMP): pyproject.toml
+# The bot alone (make run) needs the project's own dependencies; the tests and
+# the linters add theirs (make test, make lint). Each set has its stamp.
+RUN_STAMP := $(VENV)/.installed-run
+
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/python app.py
 
 # Debian packages the tests drive for real: Chromium for the browser tests,
