@@ -258,12 +258,13 @@ class KnowledgeBase:
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
         outcome = self._ask_read(index, question, locale)
-        if outcome.verdict == Verdict.ANSWER:
-            return outcome
-        clearest = self._clearest_reading(index, question, locale)
+        answered = outcome if outcome.verdict == Verdict.ANSWER else None
+        clearest = self._clearest_reading(index, question, locale, answered)
         return clearest if clearest is not None else outcome
 
-    def _clearest_reading(self, index: LocaleIndex, question: str, locale: str) -> Outcome | None:
+    def _clearest_reading(
+        self, index: LocaleIndex, question: str, locale: str, answered: Outcome | None = None
+    ) -> Outcome | None:
         """The answer most readings of the message agree on, when the whole
         message found none.
 
@@ -305,6 +306,9 @@ class KnowledgeBase:
             slot.concepts - self.generic_concepts - self.pointer_concepts
             for slot in index.analyzer.slots(asked)
         )
+        if answered is not None and not leans:
+            # What is asked names its own topic and the whole message answers it.
+            return None
         if leans:
             # "¿Dónde la encuentro?" names nothing of its own: the sentence it
             # leans on may say the whole question ("I need Microsoft's privacy
@@ -318,6 +322,12 @@ class KnowledgeBase:
         # ("Das Team kam ohne Hinweis…" alone reads a notification, the story
         # and the scene's concepts read the emergency location: two to one).
         votes: dict[str, list[tuple[float, Outcome]]] = {}
+        if answered is not None and answered.best is not None:
+            # The whole message's answer is one vote, kept unless more
+            # readings agree on another passage ("… they can export our call
+            # history. I didn't know. Is that allowed?" is the export, not
+            # what 'allowed' alone would find).
+            votes[answered.best.id] = [(self._margin(answered), answered)]
         for one in outcomes:
             margin = self._margin(one)
             # A clear winner also covers what is asked: a reading whose best
@@ -329,6 +339,10 @@ class KnowledgeBase:
         if not votes:
             return None
         ballots = max(votes.values(), key=lambda b: (len(b), max(m for m, _ in b)))
+        if answered is not None and answered.best is not None:
+            kept = votes[answered.best.id]
+            if ballots is kept or len(ballots) <= len(kept):
+                return None
         return max(ballots, key=lambda b: b[0])[1]
 
     @staticmethod
