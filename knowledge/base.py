@@ -296,24 +296,25 @@ class KnowledgeBase:
             for i in range(last - 1, -1, -1)
             if i not in asks and any(s.concepts for s in index.analyzer.slots(parts[i]))
         ][:MAX_READINGS]
-        readings = [asked, *(f"{s} {asked}" for s in scene)]
-        if len(scene) > 1:
-            # The message without its greeting and the role or company it
-            # names: every sentence that names the notice, in order, then what
-            # is asked.
-            readings.append(" ".join([*reversed(scene), asked]))
         leans = bool(scene) and not any(
             slot.concepts - self.generic_concepts - self.pointer_concepts
             for slot in index.analyzer.slots(asked)
         )
-        if answered is not None and not leans:
-            # What is asked names its own topic and the whole message answers it.
-            return None
-        if leans:
-            # "¿Dónde la encuentro?" names nothing of its own: the sentence it
-            # leans on may say the whole question ("I need Microsoft's privacy
-            # statement for Teams").
-            readings.extend(scene)
+        if answered is not None:
+            if not leans:
+                # What is asked names its own topic and the whole message answers it.
+                return None
+            # The answer stands unless the readings of what it points at (the
+            # nearest scene sentence with it and alone, the topic vote) say
+            # otherwise: at most three rankings, not the whole set.
+            readings = [f"{scene[0]} {asked}", scene[0]]
+        else:
+            readings = [asked, *(f"{s} {asked}" for s in scene)]
+            if leans:
+                # "¿Dónde la encuentro?" names nothing of its own: the sentence it
+                # leans on may say the whole question ("I need Microsoft's privacy
+                # statement for Teams").
+                readings.extend(scene)
         outcomes = [self._ask_read(index, text, locale) for text in readings if text != question]
         if leans:
             outcomes.append(self._decide(index, self._topic_vote(index, scene, asked), locale))
