@@ -258,21 +258,20 @@ class KnowledgeBase:
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
         outcome = self._ask_read(index, question, locale)
-        answered = outcome if outcome.verdict == Verdict.ANSWER else None
-        clearest = self._clearest_reading(index, question, locale, answered)
+        if outcome.verdict == Verdict.ANSWER:
+            return outcome
+        clearest = self._clearest_reading(index, question, locale)
         return clearest if clearest is not None else outcome
 
-    def _clearest_reading(
-        self, index: LocaleIndex, question: str, locale: str, answered: Outcome | None = None
-    ) -> Outcome | None:
+    def _clearest_reading(self, index: LocaleIndex, question: str, locale: str) -> Outcome | None:
         """The answer most readings of the message agree on, when the whole
         message found none.
 
         A long message whose scene pulls two ways is read again: what is asked
         alone; what is asked with each single sentence before it that names
         something of the notice (a greeting, a role, a company name nothing
-        of it: they are scene and left out); those sentences together with
-        what is asked; and, when what is asked names nothing of its own
+        of it: they are scene and left out); and, when what is asked names
+        nothing of its own
         ("Where is it?", "How?"), each of those sentences alone and the topic
         vote (_topic_vote). A reading counts when its answer clearly wins: it
         covers what is asked (ANSWER_MIN_SCORE) and leads its first rival
@@ -300,21 +299,12 @@ class KnowledgeBase:
             slot.concepts - self.generic_concepts - self.pointer_concepts
             for slot in index.analyzer.slots(asked)
         )
-        if answered is not None:
-            if not leans:
-                # What is asked names its own topic and the whole message answers it.
-                return None
-            # The answer stands unless the readings of what it points at (the
-            # nearest scene sentence with it and alone, the topic vote) say
-            # otherwise: at most three rankings, not the whole set.
-            readings = [f"{scene[0]} {asked}", scene[0]]
-        else:
-            readings = [asked, *(f"{s} {asked}" for s in scene)]
-            if leans:
-                # "¿Dónde la encuentro?" names nothing of its own: the sentence it
-                # leans on may say the whole question ("I need Microsoft's privacy
-                # statement for Teams").
-                readings.extend(scene)
+        readings = [asked, *(f"{s} {asked}" for s in scene)]
+        if leans:
+            # "¿Dónde la encuentro?" names nothing of its own: the sentence it
+            # leans on may say the whole question ("I need Microsoft's privacy
+            # statement for Teams").
+            readings.extend(scene)
         outcomes = [self._ask_read(index, text, locale) for text in readings if text != question]
         if leans:
             outcomes.append(self._decide(index, self._topic_vote(index, scene, asked), locale))
@@ -323,12 +313,6 @@ class KnowledgeBase:
         # ("Das Team kam ohne Hinweis…" alone reads a notification, the story
         # and the scene's concepts read the emergency location: two to one).
         votes: dict[str, list[tuple[float, Outcome]]] = {}
-        if answered is not None and answered.best is not None:
-            # The whole message's answer is one vote, kept unless more
-            # readings agree on another passage ("… they can export our call
-            # history. I didn't know. Is that allowed?" is the export, not
-            # what 'allowed' alone would find).
-            votes[answered.best.id] = [(self._margin(answered), answered)]
         for one in outcomes:
             margin = self._margin(one)
             # A clear winner also covers what is asked: a reading whose best
@@ -340,10 +324,6 @@ class KnowledgeBase:
         if not votes:
             return None
         ballots = max(votes.values(), key=lambda b: (len(b), max(m for m, _ in b)))
-        if answered is not None and answered.best is not None:
-            kept = votes[answered.best.id]
-            if ballots is kept or len(ballots) <= len(kept):
-                return None
         return max(ballots, key=lambda b: b[0])[1]
 
     @staticmethod

@@ -331,33 +331,3 @@ def test_the_scene_read_again_does_not_answer_what_the_notice_lacks(
     kb: KnowledgeBase, question: str
 ) -> None:
     assert kb.ask(question, "en-US").verdict != Verdict.ANSWER
-
-
-@pytest.mark.parametrize(
-    ("question", "locale"),
-    [
-        (
-            "Une collègue affirme que notre fournisseur peut télécharger toutes les données de "
-            "nos appels. Elle a raison ?",
-            "fr-FR",
-        ),
-        (
-            "Mon voisin de bureau prétend que l'opérateur peut exporter l'historique de nos "
-            "appels. Il a raison ?",
-            "fr-FR",
-        ),
-        (
-            "Una collega sostiene che il gestore può scaricare tutti i dati delle chiamate. "
-            "Ha ragione?",
-            "it-IT",
-        ),
-    ],
-)
-def test_readings_that_agree_outvote_a_word_of_a_bare_confirmation(
-    kb: KnowledgeBase, question: str, locale: str
-) -> None:
-    """'Il a raison ?' alone reads a purpose ('raison'); the claim it confirms, read with
-    it and as the scene's topic, reads the export: two readings to one."""
-    outcome = kb.ask(question, locale)
-    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
-    assert outcome.best.key == "p2"
