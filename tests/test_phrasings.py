@@ -35,6 +35,13 @@ CASES = [
         "l2.3",
     ),
     ("de-DE", "Ich habe ein ungutes Gefühl, wenn der Provider meine IP-Adresse kennt.", "l2.2"),
+    # who handles the information at the operator is the operator's own handling (p3,
+    # whose text says "gérées / gestite / manejada"); who manages my data, the controller
+    ("fr-FR", "Qui gère ces données du côté de l'opérateur ?", "p3"),
+    ("it-IT", "Chi gestisce questi dati dal lato dell'operatore?", "p3"),
+    ("es-ES", "¿Quién maneja esta información en el operador?", "p3"),
+    ("fr-FR", "Qui gère mes données personnelles ?", "p1"),
+    ("it-IT", "Chi gestisce i miei dati personali?", "p1"),
 ]
 
 
