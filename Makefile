@@ -2,15 +2,14 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# The bot alone (make run) needs the project's own dependencies; the tests and
+# the linters add theirs (make test, make lint). Each set has its stamp.
 STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 # npm ci empties node_modules/, so the stamp inside it goes when the packages go.
 NODE_STAMP := node_modules/.installed
 
 .PHONY: run test lint check-kb teams-app clean system-deps
-
-# The bot alone (make run) needs the project's own dependencies; the tests and
-# the linters add theirs (make test, make lint). Each set has its stamp.
-RUN_STAMP := $(VENV)/.installed-run
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
@@ -71,10 +70,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-check-kb: $(STAMP)
+check-kb: $(RUN_STAMP)
 	$(BIN)/python -m knowledge check
 
-teams-app: $(STAMP)
+teams-app: $(RUN_STAMP)
 	$(BIN)/python -m bot.teams_app --output teams-app.zip
 
 clean:

@@ -68,7 +68,7 @@ LONG_WORD = 8
 # ones with numpy vectors. Every numpy call costs about a microsecond whatever
 # its size, and ranking takes some sixty of them: on the few passages of a real
 # notice that overhead was most of a question's time. Both ways give the same
-# floats, in the same order (tests/test_rank_paths.py).
+# matches with the same scores, in the same order (tests/test_rank_paths.py).
 PLAIN_MAX_PASSAGES = 64
 _NONE = np.array([], dtype=np.int64)
 
@@ -419,10 +419,12 @@ class LocaleIndex:
     def _rank_plain(self, terms: Sequence[Term], limit: int) -> list[Match]:
         """``rank`` for a small index, the same arithmetic in plain Python.
 
-        Each step mirrors the vector code above, operation for operation, so
-        that the floats come out bit for bit the same: the hit matrix (as one
-        row -> fullness mapping per slot), coverage, focus, phrasing, the
-        combined score, and the exact ranking of ``selection.top_k``.
+        Each step mirrors the vector code above, operation for operation: the
+        hit matrix (as one row -> fullness mapping per slot), coverage, focus,
+        phrasing, the combined score, and the exact ranking of
+        ``selection.top_k``. The matches are the same, with the same scores to
+        the ROUND decimals a Match keeps (numpy may add a lone column's slots
+        pairwise, which can differ in the last bit).
         """
         postings = self._plain
         slots = [t.slot for t in terms]

@@ -81,8 +81,9 @@ def plain_scores(
     ``held`` is the hit matrix's column of each passage (one fullness per
     slot); ``shares`` are weight * similarity per slot, as ``coverage`` forms
     them; ``focus`` and ``phrasing`` are the passages' other two signals.
-    The sums run slot by slot, as numpy sums a matrix over its first axis, so
-    the floats are the vector code's, bit for bit.
+    The sums run slot by slot, as numpy sums a matrix of several columns over
+    its first axis (a lone column numpy may add pairwise: the last bit can
+    differ, not the ROUND decimals a Match keeps).
     """
     held_share = 1.0 - CONTEXT_MISSING_SHARE
     per_slot = list(zip(weights, shares, asked, strict=True))

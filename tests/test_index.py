@@ -62,3 +62,37 @@ def test_an_everyday_word_is_not_mended_into_a_notice_word(kb: KnowledgeBase) ->
     # A real typo is still mended.
     [(mended, close)] = index.analyze("emergensia")
     assert "~emergency" in mended.keys and close < 1.0
+
+
+def test_phrasings_in_one_batch_are_the_closest_alternative_one_by_one(kb: KnowledgeBase) -> None:
+    """Phrasings.best against the plain definition: each alternative's rapidfuzz ratio,
+    weakened when it asks for something else, the best one per passage."""
+    from rapidfuzz import fuzz, utils
+
+    from knowledge.scoring import INTENT_MISMATCH, INTENT_UNSAID, Phrasings, intents_of
+
+    def closest(question_keys: str, alternatives: tuple[str, ...]) -> float:
+        asks = intents_of(question_keys)
+        best = 0.0
+        for alternative in alternatives:
+            ratio = fuzz.ratio(question_keys, alternative, processor=utils.default_process) / 100.0
+            theirs = intents_of(alternative)
+            if asks and theirs and not asks & theirs:
+                ratio *= INTENT_MISMATCH
+            elif asks and not theirs:
+                ratio *= INTENT_UNSAID
+            best = max(best, ratio)
+        return best
+
+    checked = 0
+    for locale, index in kb.indexes.items():
+        per_passage = [e.phrasings for e in index.entries]
+        phrasings = Phrasings(per_passage)
+        asked = [q for pid, qs in kb.alternatives.items() if pid.startswith(locale) for q in qs]
+        for question in [*asked[:40], "", "quoi ?", "SIP 112 IP"]:
+            terms = index.read(question)
+            keys = " ".join(sorted(k for t in terms if t.asked for k in t.slot.all_keys))
+            expected = [closest(keys, alternatives) for alternatives in per_passage]
+            assert phrasings.best(keys).tolist() == expected, (locale, question)
+            checked += 1
+    assert checked > 100

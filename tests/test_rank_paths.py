@@ -1,4 +1,4 @@
-"""A small index ranks in plain Python, a large one with numpy: the same matches, bit for bit.
+"""A small index ranks in plain Python, a large one with numpy: the same matches and scores.
 
 The questions are the project's question sets and seeded random word bags of
 every notice (with typos, context sentences and words the notices never use),
@@ -85,6 +85,24 @@ def test_plain_and_vector_ranking_agree(kb: KnowledgeBase, locale: str) -> None:
         compared += bool(plain.rank(terms))
     # Most questions reach some passage: the comparison is not of empty lists.
     assert compared > len(questions) // 2
+
+
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
+def test_a_question_found_in_one_passage_ranks_alike(kb: KnowledgeBase, locale: str) -> None:
+    """One notice word among many unknown ones: numpy sums that lone column pairwise."""
+    plain = kb.indexes[locale]
+    vector = vector_twin(plain)
+    rng = random.Random(3)
+    syllables = ["fa", "he", "pi", "lo", "xu", "na", "qe", "ro", "ti", "vu", "ke", "do"]
+    known = sorted({w for p in kb.passages.values() if p.locale == locale for w in p.text.split()})
+    one_passage = 0
+    for _ in range(300):
+        made_up = ["".join(rng.choices(syllables, k=rng.randint(3, 5))) for _ in range(12)]
+        terms = plain.read(" ".join([rng.choice(known), *made_up]))
+        ranked = plain.rank(terms, 5)
+        assert ranked == vector.rank(terms, 5)
+        one_passage += len(ranked) == 1
+    assert one_passage > 10  # the lone-column case is met, not only many-passage ones
 
 
 def test_a_large_index_ranks_with_vectors(kb: KnowledgeBase) -> None:

@@ -144,3 +144,29 @@ async def test_a_turn_leaves_nothing_for_the_garbage_collector() -> None:
         gc.set_debug(0)
         gc.garbage.clear()
     assert left == []
+
+
+async def test_what_a_send_handler_changes_stays_out_of_the_callers_activity() -> None:
+    context = _TurnContext(Capture(), activity_from_json(WEBCHAT))
+
+    async def handler(_: TurnContext, activities: list[Activity], next_send: Any) -> Any:
+        for activity in activities:
+            activity.channel_data["notification"] = {"alert": True}
+            activity.attachments[0].content["changed"] = True
+        return await next_send()
+
+    context.on_send_activities(handler)
+    card = Attachment(content_type="application/vnd.microsoft.card.adaptive", content={"a": 1})
+    mine = Activity(type="message", channel_data={}, attachments=[card])
+    await context.send_activity(mine)
+    assert mine.channel_data == {} and card.content == {"a": 1}
+
+
+async def test_an_invoke_response_is_kept_for_the_turn_as_botbuilder_keeps_it() -> None:
+    for context_class in (_TurnContext, TurnContext):
+        incoming = activity_from_json({**WEBCHAT, "type": "invoke", "name": "x"})
+        incoming.delivery_mode = DeliveryModes.expect_replies
+        context = context_class(Capture(), incoming)
+        await context.send_activity(Activity(type=ActivityTypes.invoke_response, value={"s": 1}))
+        kept = context.turn_state[TurnContext._INVOKE_RESPONSE_KEY]
+        assert kept.type == ActivityTypes.invoke_response and kept.value == {"s": 1}
