@@ -409,7 +409,7 @@ class LocaleIndex:
                     self.entries[row].passage,
                     final,
                     cov,
-                    round(float(phrase[i]), 6),
+                    round(float(phrase[i]), ROUND),
                     matched,
                     missing,
                 )
@@ -459,7 +459,7 @@ class LocaleIndex:
             matched = tuple(s.surface for s, h in zip(slots, column, strict=True) if h > 0)
             missing = tuple(s.surface for s, h in zip(slots, column, strict=True) if not h > 0)
             passage = self.entries[found[i]].passage
-            matches.append(Match(passage, final, cover, round(phrases[i], 6), matched, missing))
+            matches.append(Match(passage, final, cover, round(phrases[i], ROUND), matched, missing))
         return matches
 
 
