@@ -39,11 +39,16 @@ _CJK_CONTENT_RUN = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a text."""
-    text = text.translate(_TRANSLATE)
-    if text.isascii():
+    translated = text.translate(_TRANSLATE)
+    if translated.isascii():
         # Most questions: normalisation leaves ASCII as it is, casefold is lower.
-        return _SPACES.sub(" ", text.lower()).strip()
-    text = unicodedata.normalize("NFKC", text).casefold()
+        return _SPACES.sub(" ", translated.lower()).strip()
+    return fold_unicode(text)
+
+
+def fold_unicode(text: str) -> str:
+    """``fold`` through every normalisation step, whatever the text (its full path)."""
+    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).casefold()
     decomposed = unicodedata.normalize("NFD", text)
     kept: list[str] = []
     base = ""

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from knowledge.text import _SPACES, _TRANSLATE, cjk_grams, fold, latin_words, words
+from knowledge.text import cjk_grams, fold, fold_unicode, latin_words, words
 
 
 @pytest.mark.parametrize(
@@ -26,21 +24,6 @@ def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded
 
 
-def full_fold(text: str) -> str:
-    """fold without its ASCII shortcut: every normalisation step, every character."""
-    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).casefold()
-    kept: list[str] = []
-    base = ""
-    for char in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(char):
-            if base and base < "\u0250":
-                continue
-        else:
-            base = char
-        kept.append(char)
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", "".join(kept))).strip()
-
-
 @settings(derandomize=True, max_examples=500, deadline=None)
 @given(
     st.text(
@@ -51,7 +34,7 @@ def full_fold(text: str) -> str:
     )
 )
 def test_the_ascii_shortcut_folds_as_the_full_normalisation(text: str) -> None:
-    assert fold(text) == full_fold(text)
+    assert fold(text) == fold_unicode(text)
 
 
 def test_fold_is_idempotent() -> None:
