@@ -45,7 +45,7 @@ from knowledge.policy import (
     same_answer,
     several,
 )
-from knowledge.reading import REFERRED_SENTENCE_WEIGHT, focus
+from knowledge.reading import ASKING_MARKS, REFERRED_SENTENCE_WEIGHT, focus
 from knowledge.reading import asking as asking_sentences
 from knowledge.reading import questions as question_parts
 from knowledge.reading import sentences as message_sentences
@@ -287,7 +287,7 @@ class KnowledgeBase:
             is_uncovered(t.slot) and (t.asked or t.referred) for t in index.read(question)
         ):
             return None
-        asks = [i for i, p in enumerate(parts) if p.endswith(("?", "？"))] or [len(parts) - 1]
+        asks = [i for i, p in enumerate(parts) if p.endswith(ASKING_MARKS)] or [len(parts) - 1]
         last = asks[-1]
         asked = " ".join(parts[i] for i in asks)
         scene = [

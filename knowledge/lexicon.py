@@ -19,6 +19,7 @@ import Stemmer
 
 from knowledge.errors import KnowledgeError
 from knowledge.frequency import WordFrequencies, load_frequencies
+from knowledge.reading import ASKING_MARKS
 from knowledge.text import cjk_grams, fold, katakana, latin_words, words
 from knowledge.yamlfile import load_yaml
 
@@ -60,8 +61,6 @@ MAX_CACHED_STEMS = 50_000
 STATEMENT_MIN_WORDS = 2
 # The same in Japanese, in characters before のは.
 STATEMENT_MIN_CJK_CHARS = 4
-# What ends a sentence that asks.
-ASKING_MARKS = ("?", "？")
 # A closed compound is read by its parts when each part is at least this long:
 # "Chat|nachrichten" (4), "SIP|Adresse" (3); shorter parts ("an|ruf") are
 # letters, not words.

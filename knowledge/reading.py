@@ -37,7 +37,8 @@ NAME_SHARE = 0.3
 MAX_SENTENCES = 16
 
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
-_ASKS = ("?", "？")
+# What ends a sentence that asks.
+ASKING_MARKS = ("?", "？")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -50,7 +51,7 @@ def sentences(text: str) -> list[str]:
 def asking(text: str) -> list[str]:
     """The sentences that ask: those ending with a question mark, else the last one."""
     parts = sentences(text)
-    return [p for p in parts if p.endswith(_ASKS)] or parts[-1:]
+    return [p for p in parts if p.endswith(ASKING_MARKS)] or parts[-1:]
 
 
 def focus(
@@ -68,7 +69,7 @@ def focus(
     context, and the clause it is about, weighed as asked.
     """
     parts = sentences(text)
-    statement = not any(part.endswith(_ASKS) for part in parts)
+    statement = not any(part.endswith(ASKING_MARKS) for part in parts)
     split = split_statement(parts[-1]) if statement and parts and split_statement else None
     if split is not None:
         frame, clause = split
@@ -76,7 +77,7 @@ def focus(
         return [*scene, (frame, STATEMENT_FRAME_WEIGHT), (clause, 1.0)]
     if len(parts) <= 1:
         return [(text, 1.0)]
-    asking = {i for i, part in enumerate(parts) if part.endswith(_ASKS)} or {len(parts) - 1}
+    asks = {i for i, part in enumerate(parts) if part.endswith(ASKING_MARKS)} or {len(parts) - 1}
     topical: dict[int, bool] = {}
 
     def speaks_of_topic(j: int) -> bool:
@@ -85,10 +86,10 @@ def focus(
         return topical[j]
 
     referred: set[int] = set()
-    for i in asking:
+    for i in asks:
         # The nearest sentence before it that says something the notice speaks
         # of: "Non ho niente in contrario, ma vorrei capire." only sets a mood.
-        before = [j for j in range(i - 1, -1, -1) if j not in asking]
+        before = [j for j in range(i - 1, -1, -1) if j not in asks]
         said = next((j for j in before if speaks_of_topic(j)), None)
         if said is not None or before:
             referred.add(said if said is not None else before[0])
@@ -96,7 +97,7 @@ def focus(
         (
             part,
             1.0
-            if i in asking
+            if i in asks
             else REFERRED_SENTENCE_WEIGHT
             if i in referred
             else CONTEXT_SENTENCE_WEIGHT,
@@ -138,11 +139,9 @@ def questions(
     Each part comes with whether it was cut out of a sentence. One part means
     one question.
     """
-    parts = sentences(text)
-    asking = [p for p in parts if p.endswith(_ASKS)] or parts[-1:]
     pattern = _conjunction_pattern(tuple(conjunctions), tuple(openers))
     out: list[tuple[str, bool]] = []
-    for sentence in asking:
+    for sentence in asking(text):
         pieces = [p.strip(" ,;") for p in (pattern.split(sentence) if pattern else [sentence])]
         pieces = [p for p in pieces if len(p) >= MIN_PART_CHARS]
         out.extend((p, len(pieces) > 1) for p in pieces)
