@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.chunking import chunk
@@ -26,6 +26,7 @@ from knowledge.lexicon import (
     INTENT_PREFIX,
     UNCOVERED_PREFIX,
     Analyzer,
+    Slot,
     is_intent,
     is_uncovered,
     load_analyzers,
@@ -72,7 +73,9 @@ BESIDES_INTENT = INTENT_PREFIX + "besides"
 WHICH_INTENT = INTENT_PREFIX + "which"
 
 # A message of several sentences that the whole reading leaves in doubt or
-# uncovered is read again a few ways (KnowledgeBase._clearest_reading); a
+# uncovered, or answers by a hair (under CLEAR_MARGIN ahead: "address" is a
+# street address after a 911 call, but also an IP address), is read again a
+# few ways (KnowledgeBase._clearest_reading); a
 # reading counts only when its answer leads every passage that is not the same
 # answer by at least CLEAR_MARGIN: it must clearly win, not merely answer.
 # 0.05 is half of policy.DOUBT_MARGIN: a lead a person would call clear.
@@ -85,7 +88,16 @@ MAX_READINGS = 4
 # question word weighs this many times a word of the question.
 ASKED_INTENT_EMPHASIS = 3.0
 
-__all__ = ["Excuse", "KnowledgeBase", "Outcome", "Verdict", "load_alternatives", "load_excuses"]
+__all__ = [
+    "Excuse",
+    "KnowledgeBase",
+    "Outcome",
+    "StandIn",
+    "Verdict",
+    "load_alternatives",
+    "load_excuses",
+    "load_stand_ins",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +117,21 @@ class Excuse:
         return bool(named & self.by) and not named & self.unless
 
 
+@dataclass(frozen=True, slots=True)
+class StandIn:
+    """When a topic the notice does not cover names, in fact, a concept of the notice.
+
+    "I don't like my number going to another company": with no carrier named,
+    the other company is the carrier, Microsoft's recipient; "the carrier
+    passes it on to other companies" names the carrier, and is onward
+    transfer, which the notice does not cover. The topic reads as ``concept``
+    unless one of ``unless`` is named in the message.
+    """
+
+    concept: str
+    unless: frozenset[str] = frozenset()
+
+
 class KnowledgeBase:
     def __init__(
         self,
@@ -114,11 +141,14 @@ class KnowledgeBase:
         generic_concepts: frozenset[str] = frozenset(),
         pointer_concepts: frozenset[str] = frozenset(),
         excuses: Mapping[str, Excuse] | None = None,
+        stand_ins: Mapping[str, StandIn] | None = None,
     ) -> None:
         self.generic_concepts = generic_concepts
         self.pointer_concepts = pointer_concepts
         # Uncovered topic key (``!retention``) -> when it only describes a notice concept.
         self.excuses: dict[str, Excuse] = dict(excuses or {})
+        # Uncovered topic key (``!onward``) -> the concept it names when alone.
+        self.stand_ins: dict[str, StandIn] = dict(stand_ins or {})
         self.notices = {(n.locale, n.slug): n for n in notices}
         self.analyzers = analyzers
         self.alternatives: dict[str, Sequence[str]] = dict(alternatives or {})
@@ -157,6 +187,7 @@ class KnowledgeBase:
             load_generic_concepts(lexicon_dir),
             load_pointer_concepts(lexicon_dir),
             load_excuses(lexicon_dir),
+            load_stand_ins(lexicon_dir),
         )
 
     # -- locales -------------------------------------------------------------
@@ -258,14 +289,17 @@ class KnowledgeBase:
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
         outcome = self._ask_read(index, question, locale)
-        if outcome.verdict == Verdict.ANSWER:
+        if outcome.verdict == Verdict.ANSWER and self._margin(outcome) >= CLEAR_MARGIN:
             return outcome
-        clearest = self._clearest_reading(index, question, locale)
+        clearest = self._clearest_reading(index, question, locale, outcome)
         return clearest if clearest is not None else outcome
 
-    def _clearest_reading(self, index: LocaleIndex, question: str, locale: str) -> Outcome | None:
+    def _clearest_reading(
+        self, index: LocaleIndex, question: str, locale: str, whole: Outcome | None = None
+    ) -> Outcome | None:
         """The answer most readings of the message agree on, when the whole
-        message found none.
+        message (``whole``) found none, or answered without leading its first
+        rival by CLEAR_MARGIN.
 
         A long message whose scene pulls two ways is read again: what is asked
         alone; what is asked with each single sentence before it that names
@@ -284,7 +318,7 @@ class KnowledgeBase:
         # What is asked, or the claim it confirms, names a topic the notice
         # does not cover: the refusal stands, however the scene is read.
         if len(parts) < 2 or any(
-            is_uncovered(t.slot) and (t.asked or t.referred) for t in index.read(question)
+            is_uncovered(t.slot) and (t.asked or t.referred) for t in self._read(index, question)
         ):
             return None
         asks = [i for i, p in enumerate(parts) if p.endswith(ASKING_MARKS)] or [len(parts) - 1]
@@ -313,6 +347,12 @@ class KnowledgeBase:
         # ("Das Team kam ohne Hinweis…" alone reads a notification, the story
         # and the scene's concepts read the emergency location: two to one).
         votes: dict[str, list[tuple[float, Outcome]]] = {}
+        # A whole reading that answered without a clear lead is one ballot, and
+        # wins a tie: the other readings must agree on another passage to beat it.
+        incumbent: str | None = None
+        if whole is not None and whole.verdict == Verdict.ANSWER and whole.best is not None:
+            incumbent = whole.best.id
+            votes[incumbent] = [(self._margin(whole), whole)]
         for one in outcomes:
             margin = self._margin(one)
             # A clear winner also covers what is asked: a reading whose best
@@ -323,11 +363,20 @@ class KnowledgeBase:
                 votes.setdefault(one.best.id, []).append((margin, one))
         if not votes:
             return None
-        ballots = max(votes.values(), key=lambda b: (len(b), max(m for m, _ in b)))
+        if incumbent is not None:
+            # The whole message answered a list, and a reading clearly one of its
+            # items ("Does the address reach the carrier?" after a 112 call: the
+            # emergency location): the list holds the item, which says it better.
+            items = [i for i in votes if self.passages[i].parent == incumbent]
+            if len(items) == 1:
+                votes[items[0]] += votes.pop(incumbent)
+        ballots = max(
+            votes.items(),
+            key=lambda kv: (len(kv[1]), kv[0] == incumbent, max(m for m, _ in kv[1])),
+        )[1]
         return max(ballots, key=lambda b: b[0])[1]
 
-    @staticmethod
-    def _topic_vote(index: LocaleIndex, scene: Sequence[str], asked: str) -> list[Term]:
+    def _topic_vote(self, index: LocaleIndex, scene: Sequence[str], asked: str) -> list[Term]:
         """What the notice names across the scene, asked as one question.
 
         "Yesterday a colleague fainted and I called the ambulance from Teams.
@@ -337,7 +386,7 @@ class KnowledgeBase:
         dispatcher) tell the story and are left out. Every word of what is
         asked stays, known or not: "Where do I reset it?" still asks a reset.
         """
-        terms = index.read(" ".join([*reversed(scene), asked]))
+        terms = self._read(index, " ".join([*reversed(scene), asked]))
         return [
             t if t.asked else Term(t.slot, t.similarity)
             for t in terms
@@ -355,15 +404,33 @@ class KnowledgeBase:
         )
         return top.score - (rival.score if rival is not None else 0.0)
 
+    def _read(self, index: LocaleIndex, text: str, *, statements: bool = True) -> list[Term]:
+        """The index's reading, with the uncovered topics that stand in for a
+        concept of the notice (concepts.yaml ``stands_for``) read as that concept."""
+        terms = index.read(text, statements=statements)
+        if not self.stand_ins:
+            return terms
+        named = frozenset(c for t in terms for c in t.slot.concepts)
+        out: list[Term] = []
+        for term in terms:
+            topics = [k for k in term.slot.keys if k.startswith(UNCOVERED_PREFIX)]
+            stand_in = self.stand_ins.get(topics[0]) if len(topics) == 1 else None
+            if stand_in is None or named & stand_in.unless:
+                out.append(term)
+                continue
+            slot = Slot(term.slot.surface, frozenset({stand_in.concept}), term.slot.weak)
+            out.append(replace(term, slot=slot))
+        return out
+
     def _ask_read(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
-        terms = index.read(question)
+        terms = self._read(index, question)
         outcome = self._ask_terms(index, question, terms, locale)
         if outcome.verdict == Verdict.ANSWER:
             return outcome
         # A statement read by the clause it is about ("Nobody told me that my
         # IP goes to the carrier") that finds no answer so is read whole, as
         # a question: the frame's words may be what it is about after all.
-        whole = index.read(question, statements=False)
+        whole = self._read(index, question, statements=False)
         if whole == terms:
             return outcome
         plain = self._ask_terms(index, question, whole, locale)
@@ -610,6 +677,29 @@ def load_excuses(folder: Path) -> dict[str, Excuse]:
         out[UNCOVERED_PREFIX + str(topic)] = Excuse(
             frozenset(CONCEPT_PREFIX + str(c) for c in by),
             frozenset(CONCEPT_PREFIX + str(c) for c in unless),
+        )
+    return out
+
+
+def load_stand_ins(folder: Path) -> dict[str, StandIn]:
+    """concepts.yaml ``stands_for``: uncovered topic -> {concept: c, unless: [concepts]}."""
+    path = folder / CONCEPTS_FILE
+    if not path.exists():
+        return {}
+    data = load_yaml(path) or {}
+    table = data.get("stands_for", {}) if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise KnowledgeError(path, "'stands_for' must map uncovered topics to {concept, unless}")
+    out: dict[str, StandIn] = {}
+    for topic, rule in table.items():
+        concept = rule.get("concept") if isinstance(rule, dict) else None
+        unless = rule.get("unless", []) if isinstance(rule, dict) else None
+        if not isinstance(concept, str) or not concept or not isinstance(unless, list):
+            raise KnowledgeError(
+                path, f"stands_for {topic!r}: expected concept: <name>, unless: [concepts]"
+            )
+        out[UNCOVERED_PREFIX + str(topic)] = StandIn(
+            CONCEPT_PREFIX + concept, frozenset(CONCEPT_PREFIX + str(c) for c in unless)
         )
     return out
 

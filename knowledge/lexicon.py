@@ -136,7 +136,9 @@ class Analyzer:
         self.raw_phrases: dict[tuple[str, ...], set[str]] = {}
         # The content words of every lexicon phrase as written ("sound quality"):
         # a phrase typed so is no stem collision (_names_uncovered).
-        self.written_phrases: set[tuple[str, ...]] = set()
+        # Phrases as listed (folded, stop words out) -> their keys: a phrase typed
+        # as listed means what it is listed for, as ``exact`` does for one word.
+        self.written_phrases: dict[tuple[str, ...], set[str]] = {}
         # Question words that are stop words too ("que", "was"): see question_word.
         self.opening_intents: dict[str, set[str]] = {}
         self.lexicon_words: set[str] = set(self.stopwords)
@@ -204,7 +206,7 @@ class Analyzer:
         stems = tuple(self.stem(w) for w in content)
         if stems:
             self.phrases.setdefault(stems, set()).add(key)
-            self.written_phrases.add(tuple(content))
+            self.written_phrases.setdefault(tuple(content), set()).add(key)
 
     @classmethod
     def from_file(cls, path: Path) -> Analyzer:
@@ -326,7 +328,9 @@ class Analyzer:
                         or self._compound_concepts(content[i])
                     )
                 else:
-                    concepts = self.phrases.get(tuple(stems[i : i + size]))
+                    concepts = self.written_phrases.get(
+                        tuple(content[i : i + size])
+                    ) or self.phrases.get(tuple(stems[i : i + size]))
                     if concepts and self._names_uncovered(content[i : i + size], concepts):
                         concepts = None
                 if concepts or size == 1:

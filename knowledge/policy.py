@@ -97,7 +97,10 @@ def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome
     if evidence.topic == Topic.GENERIC and (
         evidence.specific_unknown or top.phrasing < GENERIC_PHRASING
     ):
-        choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE][:MAX_CHOICES]
+        choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
+        if top.passage.kind == PassageKind.LIST:
+            choices = [m for m in choices if m.passage.parent != top.passage.id]
+        choices = choices[:MAX_CHOICES]
         if evidence.specific_unknown:
             # Only everyday concepts plus a specific word the notice lacks
             # ("partager mon écran", "know my salary"): what is asked is the

@@ -1,0 +1,185 @@
+"""How people frame what they ask: a request to the bot ("Could you explain?"),
+"I don't know what it is", "another company" for the carrier, and a whole
+message whose answer only scrapes ahead, checked against its other readings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge import KnowledgeBase, KnowledgeError, Verdict
+from knowledge.base import DEFAULT_LEXICON, load_stand_ins
+from knowledge.lexicon import Analyzer, load_analyzers
+from knowledge.model import Match, Passage, PassageKind
+from knowledge.policy import Evidence, Topic, decide
+
+
+def answered(kb: KnowledgeBase, question: str, locale: str) -> str | None:
+    outcome = kb.ask(question, locale)
+    assert outcome.verdict == Verdict.ANSWER, (question, outcome.verdict, outcome.matches[:3])
+    return outcome.best.key if outcome.best else None
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        (
+            "en-US",
+            "My team lead keeps mentioning Operator Connect in meetings and I have no idea "
+            "what it is. Could you explain what it does?",
+            "l1.1",
+        ),
+        (
+            "fr-FR",
+            "On vient de passer à la téléphonie Teams avec un opérateur. Je ne comprends pas "
+            "pourquoi Microsoft doit lui envoyer des informations. Pouvez-vous m'expliquer ?",
+            "l1.2",
+        ),
+        (
+            "de-DE",
+            "Unser Chef redet ständig von Operator Connect. Ich weiß nicht, was das ist. "
+            "Können Sie mir erklären, was es macht?",
+            "l1.1",
+        ),
+        (
+            "es-ES",
+            "En la oficina todos hablan de Operator Connect y no sé qué es. ¿Me lo explicas?",
+            "l1.1",
+        ),
+        (
+            "ja-JP",
+            "上司がよくオペレーター接続の話をしますが、何のことかわかりません。説明してもらえますか？",
+            "l1.1",
+        ),
+    ],
+)
+def test_asking_the_bot_to_explain_is_no_duty_to_inform_staff(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    """ "Could you explain?" asks the bot; it is not the customer's duty to
+    notify its users (l1), which "explain" alone stands for."""
+    assert answered(kb, question, locale) == key
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "What do we have to explain to our staff before we switch it on?"),
+        ("fr-FR", "Que faut-il expliquer aux salariés ?"),
+    ],
+)
+def test_explaining_to_the_staff_is_still_the_duty_to_inform(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answered(kb, question, locale) == "l1"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "I'm not happy that my phone number is handed to another company."),
+        ("de-DE", "Mir passt es nicht, dass meine Durchwahl an eine andere Firma geht."),
+        ("fr-FR", "Ça m'embête que mon numéro soit transmis à une autre entreprise."),
+    ],
+)
+def test_another_company_with_no_carrier_named_is_the_carrier(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answered(kb, question, locale) == "l2.1"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Does the carrier pass my phone number on to another company?"),
+        ("de-DE", "Gibt der Anbieter meine Nummer an eine andere Firma weiter?"),
+        ("fr-FR", "L'opérateur transmet-il mon numéro à une autre entreprise ?"),
+        ("de-DE", "Landet meine Telefonnummer auch bei anderen Unternehmen?"),
+    ],
+)
+def test_the_carrier_passing_data_on_to_another_company_is_not_covered(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+def test_stand_ins_are_read_from_concepts_yaml(tmp_path: Path) -> None:
+    (tmp_path / "concepts.yaml").write_text(
+        "stands_for:\n  other_company: {concept: operator, unless: [operator]}\n", encoding="utf-8"
+    )
+    stand_in = load_stand_ins(tmp_path)["!other_company"]
+    assert stand_in.concept == "~operator" and stand_in.unless == frozenset({"~operator"})
+    (tmp_path / "concepts.yaml").write_text(
+        "stands_for:\n  other_company: [operator]\n", encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeError, match="stands_for"):
+        load_stand_ins(tmp_path)
+
+
+def test_a_phrase_typed_as_listed_keeps_only_its_own_topic() -> None:
+    """German "anderen Unternehmen" (other companies) and "anderes Unternehmen"
+    (another company) share their stems; each, typed as listed, is only itself."""
+    german: Analyzer = load_analyzers(DEFAULT_LEXICON)["de"]
+    plural = german.slots("bei anderen Unternehmen")[-1]
+    single = german.slots("an ein anderes Unternehmen")[-1]
+    assert plural.keys == frozenset({"!onward"})
+    assert single.keys == frozenset({"!other_company"})
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        (
+            "en-US",
+            "Our plant is in a rural area and the night shift sometimes has to dial 911 from "
+            "Teams. The fire chief asked whether crews would find the right building. Does the "
+            "address info reach the carrier?",
+            "l2.3",
+        ),
+        (
+            "it-IT",
+            "Abbiamo un cantiere fuori città. Se c'è un infortunio, gli operai chiamano il 112 "
+            "da Teams. Il capocantiere vuole sapere se la posizione arriva al gestore. È così?",
+            "l2.3",
+        ),
+    ],
+)
+def test_a_whole_reading_that_only_scrapes_ahead_is_checked_by_the_others(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    """The whole message leans to a passage by a hair (an "address" is also an
+    IP address); the readings of what is asked with each sentence before it
+    agree on another, clearly: they win."""
+    assert answered(kb, question, locale) == key
+
+
+def _match(key: str, score: float, kind: PassageKind = PassageKind.ITEM, parent: str = "") -> Match:
+    passage = Passage(
+        id=f"en-US/n#{key}",
+        key=key,
+        locale="en-US",
+        notice="n",
+        section="",
+        kind=kind,
+        text=key,
+        order=0,
+        parent=f"en-US/n#{parent}" if parent else None,
+    )
+    return Match(passage, score, coverage=score)
+
+
+def test_a_list_and_its_own_items_are_one_answer_for_everyday_words_too() -> None:
+    """ "Che dati vengono girati al gestore?" names only everyday concepts: the
+    list leads its own items, which are no rival choices to it."""
+    matches = [
+        _match("l2", 0.88, PassageKind.LIST),
+        _match("l2.2", 0.87, parent="l2"),
+        _match("l2.3", 0.87, parent="l2"),
+    ]
+    evidence = Evidence(topic=Topic.GENERIC, asks_uncovered=False, specific_unknown=False)
+    outcome = decide("en-US", matches, evidence)
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "l2"
+    rival = [matches[0], _match("l1.2", 0.87)]
+    assert decide("en-US", rival, evidence).verdict == Verdict.SUGGEST
