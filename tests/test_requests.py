@@ -183,3 +183,26 @@ def test_a_list_and_its_own_items_are_one_answer_for_everyday_words_too() -> Non
     assert outcome.best.key == "l2"
     rival = [matches[0], _match("l1.2", 0.87)]
     assert decide("en-US", rival, evidence).verdict == Verdict.SUGGEST
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Nobody told us about this data sharing with the carrier."),
+        ("it-IT", "Nessuno ci ha detto niente dello scambio di dati con il gestore."),
+        ("de-DE", "Niemand hat uns über den Datenaustausch mit dem Anbieter informiert."),
+        ("en-US", "What does my employer have to tell me about Operator Connect?"),
+    ],
+)
+def test_never_being_told_is_about_the_duty_to_inform(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    """ "Nobody told us about this sharing" complains of not being informed (l1),
+    not of the sharing itself (l1.2)."""
+    assert answered(kb, question, locale) == "l1"
+
+
+def test_a_german_verb_particle_at_the_end_still_passes_data_on(kb: KnowledgeBase) -> None:
+    """ "Welche Angaben gibt Microsoft … weiter?": the particle of weitergeben comes
+    last; it is no "weitere Informationen" (more information, p3)."""
+    assert answered(kb, "Welche Angaben gibt Microsoft an meinen Anbieter weiter?", "de-DE") == "l2"
