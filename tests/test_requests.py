@@ -206,3 +206,19 @@ def test_a_german_verb_particle_at_the_end_still_passes_data_on(kb: KnowledgeBas
     """ "Welche Angaben gibt Microsoft … weiter?": the particle of weitergeben comes
     last; it is no "weitere Informationen" (more information, p3)."""
     assert answered(kb, "Welche Angaben gibt Microsoft an meinen Anbieter weiter?", "de-DE") == "l2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("es-ES", "¿Qué información mía termina en manos de la operadora?"),
+        ("it-IT", "Quali dati miei finiscono alla compagnia telefonica?"),
+        ("en-US", "what does msft pass on to the carrier?"),
+    ],
+)
+def test_everyday_ways_to_ask_what_the_carrier_gets(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    """ "en manos de" (into the hands of), "finiscono alla" (end up at: not the
+    end time of a call), a possessive ("mía") and "msft" ask for the list."""
+    assert answered(kb, question, locale) == "l2"
