@@ -222,3 +222,64 @@ def test_everyday_ways_to_ask_what_the_carrier_gets(
     """ "en manos de" (into the hands of), "finiscono alla" (end up at: not the
     end time of a call), a possessive ("mía") and "msft" ask for the list."""
     assert answered(kb, question, locale) == "l2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        (
+            "fr-FR",
+            "Notre juriste veut savoir qui est responsable des données personnelles traitées "
+            "par Microsoft ici. Où est-ce indiqué ?",
+            "p1",
+        ),
+        (
+            "es-ES",
+            "El delegado de protección de datos pregunta quién es el responsable de los datos "
+            "personales en Operator Connect. ¿Lo indica el aviso?",
+            "p1",
+        ),
+        (
+            "en-US",
+            "My colleague heard that the carrier can download a copy of everything Microsoft "
+            "sends it. Where can I check this?",
+            "p2",
+        ),
+    ],
+)
+def test_where_is_that_written_asks_about_the_context(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    """ "Où est-ce indiqué ?", "¿Lo indica el aviso?", "Where can I check this?"
+    point at what the sentence before says; "indiqué" is no duty to inform."""
+    assert answered(kb, question, locale) == key
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        (
+            "de-DE",
+            "Ein Kollege sagt, Microsoft schickt dem Anbieter Daten, damit Störungen behoben "
+            "werden können. Eine andere meint, es geht um Werbung. Wer hat recht?",
+            "l1.2",
+        ),
+        (
+            "en-US",
+            "A new hire asked me what the carrier will do with her data once it has it. "
+            "What do I tell her?",
+            "p3",
+        ),
+        (
+            "it-IT",
+            "Un collega mi ha chiesto come l'operatore gestirà i suoi dati. Cosa gli rispondo?",
+            "p3",
+        ),
+    ],
+)
+def test_who_is_right_and_what_do_i_answer_ask_what_was_said(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    """ "Wer hat recht?", "What do I tell her?": the question is the one reported
+    before it, asked again; "tell her" is no duty to inform the staff."""
+    assert answered(kb, question, locale) == key
