@@ -283,3 +283,33 @@ def test_who_is_right_and_what_do_i_answer_ask_what_was_said(
     """ "Wer hat recht?", "What do I tell her?": the question is the one reported
     before it, asked again; "tell her" is no duty to inform the staff."""
     assert answered(kb, question, locale) == key
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "So with this I can ring ordinary phone numbers straight from Teams?"),
+        ("es-ES", "¿Puedo llamar a fijos y móviles con esto?"),
+        ("de-DE", "Kann man damit normale Telefonnummern anrufen?"),
+    ],
+)
+def test_calling_ordinary_numbers_is_what_the_feature_does(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    """Calling landlines and mobiles, in the plural, is the calling networks of
+    l1.1; "my landline number" (one number, mine) stays the shared number."""
+    assert answered(kb, question, locale) == "l1.1"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Is my landline number shared with the carrier?"),
+        ("es-ES", "¿Mi número fijo se comparte con el operador?"),
+        ("de-DE", "Bekommt der Anbieter meine Festnetznummer?"),
+    ],
+)
+def test_my_own_landline_number_is_the_shared_number(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answered(kb, question, locale) == "l2.1"
