@@ -97,6 +97,7 @@ class Analyzer:
         frequencies: WordFrequencies | None = None,
         compounds: bool = False,
         complementizers: Iterable[str] = (),
+        not_complementizer_after: Iterable[str] = (),
     ) -> None:
         self.language = language
         # The language writes closed compounds (German "Chatnachrichten",
@@ -110,6 +111,9 @@ class Analyzer:
         self._complementizer = _complementizer_pattern(
             tuple(str(c) for c in complementizers), spaced=self.SCRIPT == "spaced"
         )
+        # Words after which the complementizer is part of another phrase: Spanish
+        # "tiene que" (has to), "por qué" (why), "para que" (so that) open no clause.
+        self._not_complementizer_after = frozenset(fold(str(w)) for w in not_complementizer_after)
         # Words that open a question ("is", "pourquoi", "wer"): a conjunction
         # before one of them starts a second question.
         self.openers = tuple(str(o) for o in openers)
@@ -231,9 +235,13 @@ class Analyzer:
         conjunctions = data.get("conjunctions") or []
         openers = data.get("openers") or []
         complementizers = data.get("complementizers") or []
-        if not all(isinstance(v, list) for v in (ignore, conjunctions, openers, complementizers)):
+        not_after = data.get("not_complementizer_after") or []
+        lists = (ignore, conjunctions, openers, complementizers, not_after)
+        if not all(isinstance(v, list) for v in lists):
             raise KnowledgeError(
-                path, "'ignore', 'conjunctions', 'openers' and 'complementizers' must be lists"
+                path,
+                "'ignore', 'conjunctions', 'openers', 'complementizers' and "
+                "'not_complementizer_after' must be lists",
             )
         uncovered = _mapping_of_lists(path, data, "uncovered")
         compounds = data.get("compounds", False)
@@ -259,6 +267,7 @@ class Analyzer:
             frequencies=load_frequencies(language),
             compounds=compounds,
             complementizers=complementizers,
+            not_complementizer_after=not_after,
         )
 
     def stem(self, word: str) -> str:
@@ -389,7 +398,16 @@ class Analyzer:
         """
         if self._complementizer is None:
             return None
-        found = self._complementizer.search(sentence)
+        found = next(
+            (
+                m
+                for m in self._complementizer.finditer(sentence)
+                if not self._not_complementizer_after
+                or (words(fold(sentence[: m.start()])) or [""])[-1]
+                not in self._not_complementizer_after
+            ),
+            None,
+        )
         if found is None:
             return None
         frame = sentence[: found.start()].rstrip(" ,")

@@ -313,3 +313,18 @@ def test_my_own_landline_number_is_the_shared_number(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     assert answered(kb, question, locale) == "l2.1"
+
+
+def test_a_modal_que_opens_no_clause() -> None:
+    """Spanish "tiene que" (has to) and "por qué" (why) are no "that": the
+    statement is not cut there, and its "why" stays what is asked."""
+    spanish: Analyzer = load_analyzers(DEFAULT_LEXICON)["es"]
+    sentence = "No entiendo por qué Microsoft tiene que compartir nada con la operadora."
+    assert spanish.split_statement(sentence) is None
+    worry = "Me molesta que la operadora sepa a quién llamo."
+    assert spanish.split_statement(worry) == ("Me molesta", "la operadora sepa a quién llamo.")
+
+
+def test_why_microsoft_has_to_share_is_the_purpose(kb: KnowledgeBase) -> None:
+    question = "No entiendo por qué Microsoft tiene que compartir mis datos con la operadora."
+    assert answered(kb, question, "es-ES") == "l1.2"
