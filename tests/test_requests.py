@@ -328,3 +328,22 @@ def test_a_modal_que_opens_no_clause() -> None:
 def test_why_microsoft_has_to_share_is_the_purpose(kb: KnowledgeBase) -> None:
     question = "No entiendo por qué Microsoft tiene que compartir mis datos con la operadora."
     assert answered(kb, question, "es-ES") == "l1.2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("it-IT", "Cosa siamo tenuti a dire ai dipendenti?", "l1"),
+        ("it-IT", "Cosa è tenuta a comunicarci l'azienda?", "l1"),
+        ("it-IT", "Per quanto tempo vengono tenuti i miei dati?", None),
+    ],
+)
+def test_being_obliged_is_no_keeping(
+    kb: KnowledgeBase, locale: str, question: str, key: str | None
+) -> None:
+    """Italian "tenuto a" (obliged to) is no "tenere" (to keep, retention);
+    data "tenuti" for a while still is."""
+    if key is None:
+        assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+    else:
+        assert answered(kb, question, locale) == key
