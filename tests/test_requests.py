@@ -347,3 +347,18 @@ def test_being_obliged_is_no_keeping(
         assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
     else:
         assert answered(kb, question, locale) == key
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Who bears responsibility for my personal data here?"),
+        ("fr-FR", "Qui a la responsabilité de mes données perso ?"),
+        ("es-ES", "¿Quién tiene la responsabilidad sobre mis datos?"),
+        ("de-DE", "Wer trägt die Verantwortung für meine Daten?"),
+    ],
+)
+def test_responsibility_for_the_data_is_the_controller(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert answered(kb, question, locale) == "p1"
