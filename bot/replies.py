@@ -30,6 +30,8 @@ VOTES = ("up", "down")
 LABEL_MAX = 80
 # A notification or chat-list preview shows about one line: longer summaries are cut.
 SUMMARY_MAX = 100
+# A question of the user's quoted back ("the notice says nothing about …") is cut here.
+QUOTE_MAX = 120
 # Bytes of randomness naming one answer card, so that its votes count once.
 CARD_ID_BYTES = 9
 
@@ -126,6 +128,16 @@ def shorten(text: str, limit: int = SUMMARY_MAX) -> str:
     return cut.rstrip(",;:") + "…"
 
 
+# What could make a quoted question markup in a card or markdown text: a link, emphasis, a
+# heading. The bot may answer in a group chat, so the user's words go back as plain text.
+_MARKUP = re.compile(r"[\[\]()*_`~#<>|\\]")
+
+
+def quote(question: str) -> str:
+    """A question of the user's as the bot quotes it back: plain text, one line, cut."""
+    return shorten(_MARKUP.sub(" ", question), QUOTE_MAX).rstrip(" ?？")
+
+
 def passage_label(kb: KnowledgeBase, passage: Passage) -> str:
     """A short question naming the passage: its first alternative question.
 
@@ -157,8 +169,10 @@ def compose_answer(
     more: Sequence[Passage] = (),
     *,
     card_id: str | None = None,
+    unanswered: Sequence[str] = (),
 ) -> Reply:
-    """The passage as the answer; ``more`` are the answers to further questions of the message."""
+    """The passage as the answer; ``more`` are the answers to further questions of the
+    message, ``unanswered`` its questions the notice does not cover (said first)."""
     notice = kb.notice_of(passage)
     related = [show(kb, p) for p in kb.related(passage)]
     whole = Choice(
@@ -167,6 +181,7 @@ def compose_answer(
     return Reply(
         kind=ReplyKind.ANSWER,
         locale=passage.locale,
+        intro=" ".join(strings.partly_covered.format(question=quote(q)) for q in unanswered),
         body="\n\n".join(display_text(p) for p in (passage, *more)),
         source=notice.title,
         link=notice.privacy_link,
@@ -298,7 +313,9 @@ def for_outcome(kb: KnowledgeBase, strings: Strings, outcome: Outcome) -> Reply:
     match outcome.verdict:
         case Verdict.ANSWER if outcome.best is not None:
             # A message with two questions gets both answers in one card.
-            return compose_answer(kb, strings, outcome.best, outcome.answers[1:])
+            return compose_answer(
+                kb, strings, outcome.best, outcome.answers[1:], unanswered=outcome.unanswered
+            )
         case Verdict.SUGGEST if outcome.matches:
             return compose_suggestions(kb, strings, locale, [m.passage for m in outcome.matches])
         case Verdict.SMALL_TALK if outcome.small_talk:

@@ -19,6 +19,9 @@ class Strings:
     help: str
     help_words: tuple[str, ...]
     not_covered: str
+    # Before the answers to a message, part of which the notice does not cover:
+    # "{question}" is that part, as the user wrote it.
+    partly_covered: str
     did_you_mean: str
     none_of_these: str
     source: str

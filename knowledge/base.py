@@ -277,15 +277,37 @@ class KnowledgeBase:
             return outcome
         # Several questions in one message: each part answered on its own; the
         # message gets every part's answer when at least two parts are answered.
+        # A part that asks what the notice does not cover ("Can they download
+        # it? And sell it?") is said to be so beside the answers to the others.
         answered: list[Match] = []
+        uncovered: list[str] = []
         for part, _ in parts:
             one = self._ask_one(index, part, locale)
             if one.verdict != Verdict.ANSWER:
+                if one.verdict == Verdict.NOT_COVERED and self._asks_uncovered(index, part):
+                    uncovered.append(self._without_conjunction(index, part))
                 continue
             best = one.matches[0]
             if all(not same_answer(best.passage, m.passage) for m in answered):
                 answered.append(best)
-        return several(locale, answered) if len(answered) >= 2 else outcome
+        if len(answered) >= 2 or (answered and uncovered and outcome.verdict != Verdict.ANSWER):
+            return several(locale, answered, unanswered=uncovered)
+        return outcome
+
+    @staticmethod
+    def _without_conjunction(index: LocaleIndex, part: str) -> str:
+        """A part of a message without the "and", "et", "und" that joined it on."""
+        for conjunction in sorted(index.analyzer.conjunctions, key=len, reverse=True):
+            head, rest = part[: len(conjunction)], part[len(conjunction) :]
+            if fold(head) == conjunction and rest[:1] in (" ", ",", "、", "，"):
+                return rest.lstrip(" ,、，")
+        return part
+
+    def _asks_uncovered(self, index: LocaleIndex, question: str) -> bool:
+        """Whether what the question asks names a topic the notice does not cover."""
+        return any(
+            t.asked and is_uncovered(t.slot) for t in self._excused(self._read(index, question))
+        )
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
         outcome = self._ask_read(index, question, locale)

@@ -62,6 +62,9 @@ class Outcome:
     # Further answers when the message asked several things ("is my number
     # shared? and can they download it?"), each the best match of its part.
     more: tuple[Match, ...] = ()
+    # The questions of the message that ask what the notice does not cover
+    # ("... and can they sell it?"), answered beside the others: "not covered".
+    unanswered: tuple[str, ...] = ()
 
     @property
     def best(self) -> Passage | None:
@@ -129,9 +132,16 @@ def suggest_or_answer(locale: str, matches: Sequence[Match], choices: Sequence[M
     return Outcome(Verdict.SUGGEST, locale, tuple(choices))
 
 
-def several(locale: str, answered: Sequence[Match]) -> Outcome:
-    """One answer per question of a message that asked several (distinct passages)."""
-    return Outcome(Verdict.ANSWER, locale, (answered[0],), more=tuple(answered[1:]))
+def several(locale: str, answered: Sequence[Match], unanswered: Sequence[str] = ()) -> Outcome:
+    """One answer per question of a message that asked several (distinct passages),
+    and the questions of it the notice does not cover."""
+    return Outcome(
+        Verdict.ANSWER,
+        locale,
+        (answered[0],),
+        more=tuple(answered[1:]),
+        unanswered=tuple(unanswered),
+    )
 
 
 def same_answer(one: Passage, other: Passage) -> bool:

@@ -59,6 +59,17 @@ def teams_card(reply: replies.Reply, catalog: Catalog) -> dict[str, Any]:
     return dict(attachment.content)
 
 
+# The uncovered half of a two-question message, as long as people write it.
+PARTLY_COVERED = {
+    "en": "How long does the carrier keep all of those call records before deleting them?",
+    "fr": "Combien de temps l'opérateur conserve-t-il tous ces journaux d'appels ?",
+    "de": "Wie lange speichert der Netzbetreiber all diese Verbindungsdaten eigentlich?",
+    "es": "¿Cuánto tiempo guarda la operadora todos esos registros de llamadas?",
+    "it": "Per quanto tempo l'operatore conserva tutti questi registri delle chiamate?",
+    "ja": "通信事業者はその通話記録をどれくらいの期間保存するのですか？",
+}
+
+
 def longest_labelled(kb: KnowledgeBase, locale: str, count: int) -> list[Any]:
     """The passages with the longest button labels: the hardest 'did you mean'."""
     passages = kb.notice_passages(locale, NOTICE)
@@ -81,6 +92,10 @@ def cases(kb: KnowledgeBase, catalog: Catalog) -> list[Case]:
         passages = kb.notice_passages(locale, NOTICE)
         others = {
             "two-answers": replies.compose_answer(kb, strings, passages[1], passages[-1:]),
+            # A message part of which the notice does not cover, quoted back.
+            "partly-covered": replies.compose_answer(
+                kb, strings, passages[-2], unanswered=[PARTLY_COVERED[locale.split("-")[0]]]
+            ),
             "notice": notice,
             "did-you-mean": replies.compose_suggestions(
                 kb, strings, locale, longest_labelled(kb, locale, 3)
@@ -131,7 +146,7 @@ async def test_every_card_reads_whole_in_teams_at_400_px(
     folder.mkdir(parents=True, exist_ok=True)
     all_cases = cases(kb, Catalog.load())
     named = {c.name for c in all_cases if not c.name.startswith(("answer", "item", "search"))}
-    assert len(named) == 8, named
+    assert len(named) == 9, named
     assert any(c.name.startswith("search-result") for c in all_cases)
     assert any(c.name.startswith("item") for c in all_cases)
     problems: list[str] = []

@@ -287,3 +287,26 @@ def test_voted_and_shared_cards_have_no_vote_buttons(kb: KnowledgeBase) -> None:
     assert card_actions(card) == []  # posted where the bot may not be: no bot buttons
     assert f"]({LINK})" in str(card)
     assert passage.text in str(card)
+
+
+def test_a_partly_covered_message_says_what_the_notice_leaves_out_before_the_answer(
+    kb: KnowledgeBase,
+) -> None:
+    """The uncovered question is quoted back as plain text (the bot may answer in a
+    group chat: no link or emphasis of the user's own makes it into the card)."""
+    catalog = Catalog.load()
+    strings = catalog.for_locale("en-US")
+    outcome = kb.ask(
+        "Can the carrier download my data? And can they **sell** it to [advertisers](#top)?",
+        "en-US",
+    )
+    reply = replies.for_outcome(kb, strings, outcome)
+    assert reply.kind == replies.ReplyKind.ANSWER
+    assert reply.intro == (
+        "The notice says nothing about “Can they sell it to advertisers top”. "
+        "To the rest of your message it answers:"
+    )
+    card = adaptive_card(reply, "msteams", feedback=("+", "-"))
+    blocks = [e["text"] for e in card["body"] if e["type"] == "TextBlock"]
+    assert blocks[1] == reply.intro and blocks[2] == reply.body
+    assert markdown(reply).startswith(reply.intro + "\n\n" + reply.body)

@@ -362,3 +362,58 @@ def test_responsibility_for_the_data_is_the_controller(
     kb: KnowledgeBase, locale: str, question: str
 ) -> None:
     assert answered(kb, question, locale) == "p1"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key", "left"),
+    [
+        (
+            "en-US",
+            "Can the carrier download my call history? And can they sell it to advertisers?",
+            "p2",
+            "can they sell it to advertisers?",
+        ),
+        (
+            "de-DE",
+            "Bekommt der Anbieter meine Nummer? Und wie lange speichert er sie?",
+            "l2.1",
+            "wie lange speichert er sie?",
+        ),
+        (
+            "ja-JP",
+            "オペレーターは私の番号を受け取りますか？あと、保存期間は？",
+            "l2.1",
+            "保存期間は？",
+        ),
+    ],
+)
+def test_a_message_partly_covered_gets_its_answer_and_the_rest_named(
+    kb: KnowledgeBase, locale: str, question: str, key: str, left: str
+) -> None:
+    """Two questions, one the notice answers and one it does not (selling,
+    retention): the answer, and the other question named as not covered, without
+    the "and" that joined it on; not "not covered" for the whole message."""
+    outcome = kb.ask(question, locale)
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == key
+    assert outcome.unanswered == (left,)
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "How long does the carrier keep my call records? And can it sell them?"),
+        ("fr-FR", "Combien de temps l'opérateur garde-t-il mes données ? Et les revend-il ?"),
+    ],
+)
+def test_a_message_whose_every_question_is_uncovered_is_refused(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+def test_one_answered_part_and_one_vague_part_keep_the_whole_reading(kb: KnowledgeBase) -> None:
+    """Only a part that asks what the notice does not cover is named: "and then?"
+    is no such question, and the message is read whole as before."""
+    outcome = kb.ask("Is my IP address shared? And then?", "en-US")
+    assert outcome.unanswered == ()
