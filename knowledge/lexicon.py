@@ -98,8 +98,14 @@ class Analyzer:
         compounds: bool = False,
         complementizers: Iterable[str] = (),
         not_complementizer_after: Iterable[str] = (),
+        as_written: Iterable[str] = (),
     ) -> None:
         self.language = language
+        # Words read only as written, never by their stem: "regional" is no
+        # "region" (a storage place), "records" no "recording", "étrange" no
+        # "étranger" (abroad). Listed in a concept, such a word names it when
+        # typed so; listed nowhere else, it names nothing.
+        self.as_written = frozenset(fold(str(w)) for w in as_written)
         # The language writes closed compounds (German "Chatnachrichten",
         # "Anrufaufzeichnung"): an unknown word is read by its parts.
         self.compounds = compounds
@@ -207,6 +213,8 @@ class Analyzer:
             self.opening_intents.setdefault(raw[0], set()).add(key)
         if len(content) == 1:
             self.exact.setdefault(content[0], set()).add(key)
+            if content[0] in self.as_written:
+                return
         stems = tuple(self.stem(w) for w in content)
         if stems:
             self.phrases.setdefault(stems, set()).add(key)
@@ -236,12 +244,13 @@ class Analyzer:
         openers = data.get("openers") or []
         complementizers = data.get("complementizers") or []
         not_after = data.get("not_complementizer_after") or []
-        lists = (ignore, conjunctions, openers, complementizers, not_after)
+        as_written = data.get("as_written") or []
+        lists = (ignore, conjunctions, openers, complementizers, not_after, as_written)
         if not all(isinstance(v, list) for v in lists):
             raise KnowledgeError(
                 path,
-                "'ignore', 'conjunctions', 'openers', 'complementizers' and "
-                "'not_complementizer_after' must be lists",
+                "'ignore', 'conjunctions', 'openers', 'complementizers', "
+                "'not_complementizer_after' and 'as_written' must be lists",
             )
         uncovered = _mapping_of_lists(path, data, "uncovered")
         compounds = data.get("compounds", False)
@@ -268,6 +277,7 @@ class Analyzer:
             compounds=compounds,
             complementizers=complementizers,
             not_complementizer_after=not_after,
+            as_written=as_written,
         )
 
     def stem(self, word: str) -> str:
@@ -330,9 +340,10 @@ class Analyzer:
             longest = self.longest_phrase if stems[i] in self._phrase_starts else 1
             for size in range(min(longest, len(stems) - i), 0, -1):
                 if size == 1:
-                    concepts = (
-                        self.exact.get(content[i])
-                        or self.phrases.get((stems[i],))
+                    concepts = self.exact.get(content[i]) or (
+                        None
+                        if content[i] in self.as_written
+                        else self.phrases.get((stems[i],))
                         or self._word_concepts(stems[i])
                         or self._compound_concepts(content[i])
                     )

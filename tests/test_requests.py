@@ -417,3 +417,64 @@ def test_one_answered_part_and_one_vague_part_keep_the_whole_reading(kb: Knowled
     is no such question, and the message is read whole as before."""
     outcome = kb.ask("Is my IP address shared? And then?", "en-US")
     assert outcome.unanswered == ()
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Can the carrier export my call history into a file?"),
+        ("de-DE", "Kann der Anbieter die Daten als Datei herunterladen?"),
+    ],
+)
+def test_a_file_is_the_form_of_an_export(kb: KnowledgeBase, locale: str, question: str) -> None:
+    """One file, beside an export, is the export's form (concepts.yaml excused);
+    sharing a file in Teams stays not covered."""
+    assert answered(kb, question, locale) == "p2"
+    assert kb.ask("How do I share a file in Teams?", "en-US").verdict == Verdict.NOT_COVERED
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "I always believed nothing at all went from Microsoft to our phone company."),
+        ("es-ES", "Creía que Microsoft no compartía nada con los operadores."),
+        ("en-US", "What's the point of sending my data to the carrier?"),
+    ],
+)
+def test_whether_anything_is_shared_at_all_is_why_it_is(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    """ "I thought nothing went to the carrier" asks whether (and why) Microsoft
+    shares at all: l1.2, not the list of what it shares."""
+    assert answered(kb, question, locale) == "l1.2"
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("fr-FR", "Je trouve étrange que l'opérateur puisse télécharger mes données.", "p2"),
+        ("en-US", "We signed up with a regional carrier. Does it get my phone number?", "l2.1"),
+        (
+            "de-DE",
+            "Wir haben den Anbieter im Admin Center eingerichtet. Bekommt er meine IP-Adresse?",
+            "l2.2",
+        ),
+        ("it-IT", "Il gestore può vedere i registri delle mie chiamate?", "l2.2"),
+    ],
+)
+def test_a_word_whose_stem_meets_an_uncovered_topic_is_read_as_written(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    """Lexicon ``as_written``: "étrange" is no "étranger" (abroad), "regional" no
+    "region", "eingerichtet" no "Gericht" (a court), "registri" (logs) no
+    "registrare" (to record); before, each vetoed the answer."""
+    assert answered(kb, question, locale) == key
+
+
+def test_a_word_read_as_written_names_only_what_it_is_listed_for() -> None:
+    english: Analyzer = load_analyzers(DEFAULT_LEXICON)["en"]
+    assert english.word_slot("records").keys == frozenset({"~call_details"})
+    assert english.word_slot("recorded").keys == frozenset({"!recording"})
+    # A plain word, its stem as its key, as any word the lexicon does not list.
+    assert english.word_slot("regional").keys == frozenset({"region"})
+    assert english.word_slot("region").keys == frozenset({"!storage_place"})
