@@ -478,3 +478,36 @@ def test_a_word_read_as_written_names_only_what_it_is_listed_for() -> None:
     # A plain word, its stem as its key, as any word the lexicon does not list.
     assert english.word_slot("regional").keys == frozenset({"region"})
     assert english.word_slot("region").keys == frozenset({"!storage_place"})
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("en-US", "Which carriers can we choose from when we set up Operator Connect?"),
+        ("ja-JP", "いまの番号をそのままTeamsに移せますか？"),
+        ("es-ES", "¿Cómo le hago para activar Operator Connect?"),
+    ],
+)
+def test_choosing_a_carrier_porting_and_how_to_are_not_covered(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    assert kb.ask(question, locale).verdict == Verdict.NOT_COVERED
+
+
+def test_which_carriers_get_my_number_is_still_answered(kb: KnowledgeBase) -> None:
+    """Only choosing among carriers is the uncovered topic, not "which carriers"."""
+    assert answered(kb, "Which carriers receive my phone number?", "en-US") in ("l2.1", "l2.2")
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "key"),
+    [
+        ("de-DE", "kriegt der anbieter meine tel nr", "l2.1"),
+        ("en-US", "Why does Microsoft give anything to my phone carrier?", "l1.2"),
+    ],
+)
+def test_abbreviations_and_the_phone_carrier(
+    kb: KnowledgeBase, locale: str, question: str, key: str
+) -> None:
+    """ "tel nr" is a phone number; a "phone carrier" is the carrier, not a phone."""
+    assert answered(kb, question, locale) == key
