@@ -511,3 +511,22 @@ def test_abbreviations_and_the_phone_carrier(
 ) -> None:
     """ "tel nr" is a phone number; a "phone carrier" is the carrier, not a phone."""
     assert answered(kb, question, locale) == key
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        (
+            "it-IT",
+            "Microsoft manda i miei dati al gestore solo se l'azienda ha attivato il servizio?",
+        ),
+        ("en-US", "Is the sharing on by default, or only once the company switches it on?"),
+        ("fr-FR", "Les infos partent chez l'opérateur seulement si ma boîte l'a activé ?"),
+    ],
+)
+def test_whether_sharing_waits_for_the_organisation_to_enable_it(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    """Enabling is no everyday concept (concepts.yaml generic): it is what l1.2
+    says, "when this feature is enabled by your organization"."""
+    assert answered(kb, question, locale) == "l1.2"
