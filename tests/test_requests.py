@@ -13,6 +13,7 @@ from knowledge.base import DEFAULT_LEXICON, load_stand_ins
 from knowledge.lexicon import Analyzer, load_analyzers
 from knowledge.model import Match, Passage, PassageKind
 from knowledge.policy import Evidence, Topic, decide
+from knowledge.reading import sentences
 
 
 def answered(kb: KnowledgeBase, question: str, locale: str) -> str | None:
@@ -530,3 +531,23 @@ def test_whether_sharing_waits_for_the_organisation_to_enable_it(
     """Enabling is no everyday concept (concepts.yaml generic): it is what l1.2
     says, "when this feature is enabled by your organization"."""
     assert answered(kb, question, locale) == "l1.2"
+
+
+def test_a_colon_before_the_question_ends_the_scene() -> None:
+    text = "Mein Chef hat mich gebeten, etwas zu prüfen: Darf der Anbieter die Daten exportieren?"
+    assert sentences(text) == [
+        "Mein Chef hat mich gebeten, etwas zu prüfen:",
+        "Darf der Anbieter die Daten exportieren?",
+    ]
+    assert sentences("The call started at 10:30. Is that shared?") == [
+        "The call started at 10:30.",
+        "Is that shared?",
+    ]
+
+
+def test_the_question_after_the_colon_is_what_is_asked(kb: KnowledgeBase) -> None:
+    question = (
+        "Hallo, ich mache ein Praktikum im Einkauf und meine Chefin hat mich gebeten, etwas "
+        "nachzuschauen: Kann der Anbieter die Daten, die Microsoft ihm schickt, exportieren?"
+    )
+    assert answered(kb, question, "de-DE") == "p2"
