@@ -124,8 +124,9 @@ class Analyzer:
         # before one of them starts a second question.
         self.openers = tuple(str(o) for o in openers)
         # Words that address the bot rather than ask ("Privacy Bot" left over
-        # from a Teams mention typed as plain text): dropped before reading.
-        self._ignore = _phrase_pattern(fold(str(i)) for i in ignore)
+        # from a Teams mention typed as plain text): dropped before reading,
+        # with the greetings (below, once the small talk is read).
+        ignored = [fold(str(i)) for i in ignore]
         self.source = Path(source)
         try:
             self._stemmer = Stemmer.Stemmer(stemmer) if stemmer else None
@@ -191,6 +192,10 @@ class Analyzer:
         for phrases in self.small_talk.values():
             for phrase in phrases:
                 self.lexicon_words.update(words(phrase))
+        # A greeting before a question ("Grüezi, was ist …?", "Hi there, …") is
+        # no word of it: read like the phrases that address the bot. A message
+        # that is only small talk is told apart first (small_talk_kind).
+        self._ignore = _phrase_pattern([*ignored, *self.small_talk.get("greeting", ())])
         # What small_talk_kind looks for, in the order it looks.
         self._small_talk_needles = tuple(
             (kind, self._small_talk_needle(phrase))

@@ -551,3 +551,13 @@ def test_the_question_after_the_colon_is_what_is_asked(kb: KnowledgeBase) -> Non
         "nachzuschauen: Kann der Anbieter die Daten, die Microsoft ihm schickt, exportieren?"
     )
     assert answered(kb, question, "de-DE") == "p2"
+
+
+def test_a_greeting_before_a_question_is_no_word_of_it(kb: KnowledgeBase) -> None:
+    """ "Grüezi" (Swiss German hello) opening a question weighs nothing; alone it is
+    still a greeting."""
+    german: Analyzer = load_analyzers(DEFAULT_LEXICON)["de"]
+    surfaces = [s.surface for s in german.slots("Grüezi, was macht Operator Connect?")]
+    assert "gruezi" not in surfaces and "operator connect" in surfaces
+    assert answered(kb, "Grüezi, was ist dieses Operator Connect eigentlich?", "de-DE") == "l1.1"
+    assert kb.ask("Grüezi!", "de-DE").verdict == Verdict.SMALL_TALK
