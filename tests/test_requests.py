@@ -561,3 +561,20 @@ def test_a_greeting_before_a_question_is_no_word_of_it(kb: KnowledgeBase) -> Non
     assert "gruezi" not in surfaces and "operator connect" in surfaces
     assert answered(kb, "Grüezi, was ist dieses Operator Connect eigentlich?", "de-DE") == "l1.1"
     assert kb.ask("Grüezi!", "de-DE").verdict == Verdict.SMALL_TALK
+
+
+@pytest.mark.parametrize(
+    ("locale", "question"),
+    [
+        ("it-IT", "Quali dati riceve l'operatore e con quali regole di privacy li tratta?"),
+        ("es-ES", "¿Qué datos recibe el operador y con qué normas de privacidad los trata?"),
+    ],
+)
+def test_a_second_question_opened_by_a_preposition_is_asked_on_its_own(
+    kb: KnowledgeBase, locale: str, question: str
+) -> None:
+    """ "… e con quali regole …", "… y con qué política …": a question word after a
+    preposition opens a second question (lexicon openers)."""
+    outcome = kb.ask(question, locale)
+    assert outcome.verdict == Verdict.ANSWER
+    assert [p.key for p in outcome.answers] == ["l2", "p3"]
