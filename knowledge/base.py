@@ -149,6 +149,7 @@ class KnowledgeBase:
         self.excuses: dict[str, Excuse] = dict(excuses or {})
         # Uncovered topic key (``!onward``) -> the concept it names when alone.
         self.stand_ins: dict[str, StandIn] = dict(stand_ins or {})
+        self._stand_in_keys = frozenset(self.stand_ins)
         self.notices = {(n.locale, n.slug): n for n in notices}
         self.analyzers = analyzers
         self.alternatives: dict[str, Sequence[str]] = dict(alternatives or {})
@@ -311,7 +312,10 @@ class KnowledgeBase:
 
     def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
         outcome = self._ask_read(index, question, locale)
-        if outcome.verdict == Verdict.ANSWER and self._margin(outcome) >= CLEAR_MARGIN:
+        if outcome.verdict == Verdict.ANSWER and (
+            # One sentence has no other readings to check an answer by a hair against.
+            len(message_sentences(question)) < 2 or self._margin(outcome) >= CLEAR_MARGIN
+        ):
             return outcome
         clearest = self._clearest_reading(index, question, locale, outcome)
         return clearest if clearest is not None else outcome
@@ -430,7 +434,7 @@ class KnowledgeBase:
         """The index's reading, with the uncovered topics that stand in for a
         concept of the notice (concepts.yaml ``stands_for``) read as that concept."""
         terms = index.read(text, statements=statements)
-        if not self.stand_ins:
+        if not self.stand_ins or not any(self._stand_in_keys & t.slot.keys for t in terms):
             return terms
         named = frozenset(c for t in terms for c in t.slot.concepts)
         out: list[Term] = []

@@ -167,10 +167,15 @@ class Analyzer:
                 self.lexicon_words.update(words(folded))
                 self._add_term(key, folded)
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
-        self.longest_raw_phrase = max((len(p) for p in self.raw_phrases), default=0)
-        # The words that start a phrase of two words or more: a word that starts
-        # none is looked up alone, without trying every phrase length.
-        self._raw_phrase_starts = frozenset(p[0] for p in self.raw_phrases if len(p) > 1)
+        # The lengths of the raw phrases each word starts, longest first: a word
+        # that starts none is looked up alone, and only those lengths are tried
+        # ("what" starts phrases of 2 to 5 words, "my" none).
+        raw_lengths: dict[str, set[int]] = {}
+        for raw in self.raw_phrases:
+            if len(raw) > 1:
+                raw_lengths.setdefault(raw[0], set()).add(len(raw))
+        self._raw_lengths = {w: sorted(n, reverse=True) for w, n in raw_lengths.items()}
+        # The words that start a phrase of two words or more (by stems).
         self._phrase_starts = frozenset(p[0] for p in self.phrases if len(p) > 1)
         # Latin terms inside Japanese text must stand as words: "ip" is not in "sip".
         self._kana_patterns = {
@@ -316,11 +321,14 @@ class Analyzer:
         tokens = words(folded)
         i = 0
         while i < len(tokens):
-            if tokens[i] not in self._raw_phrase_starts:
+            lengths = self._raw_lengths.get(tokens[i])
+            if lengths is None:
                 run.append(tokens[i])
                 i += 1
                 continue
-            for size in range(min(self.longest_raw_phrase, len(tokens) - i), 1, -1):
+            for size in lengths:
+                if size > len(tokens) - i:
+                    continue
                 concepts = self.raw_phrases.get(tuple(tokens[i : i + size]))
                 if concepts:
                     slots.extend(self._content_slots(run))
@@ -582,7 +590,17 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     # the boundary again for every phrase at every position. A Latin and a
     # Japanese phrase never start at the same character, so their order
     # between the two groups does not matter.
-    latin = "|".join(re.escape(p) for p in ordered if p[:1].isascii())
+    # The Latin ones are grouped by their first letter, longest first within a
+    # group: at a position only the group of its letter is tried, not every
+    # phrase (the ignore list of a language has some 200).
+    by_first: dict[str, list[str]] = {}
+    for phrase in ordered:
+        if phrase[:1].isascii():
+            by_first.setdefault(phrase[0], []).append(phrase)
+    latin = "|".join(
+        re.escape(first) + "(?:" + "|".join(re.escape(p[1:]) for p in group) + ")"
+        for first, group in by_first.items()
+    )
     other = "|".join(re.escape(p) for p in ordered if not p[:1].isascii())
     groups = ([rf"(?<![^\W_])(?:{latin})(?![^\W_])"] if latin else []) + ([other] if other else [])
     return re.compile("|".join(groups))

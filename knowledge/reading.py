@@ -47,7 +47,8 @@ def sentences(text: str) -> list[str]:
     """The message cut after each full stop, question or exclamation mark, line
     break, or colon that a space follows ("… asked me to check: can the carrier
     export it?" asks after the colon; "10:30" is no cut)."""
-    text = _COLON.sub(":\n", text)
+    if ":" in text or "：" in text:
+        text = _COLON.sub(":\n", text)
     parts = [s.strip() for s in _SENTENCE.findall(text) if s.strip(" .!?。！？:")]
     return parts[-MAX_SENTENCES:]
 

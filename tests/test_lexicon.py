@@ -179,9 +179,24 @@ def test_one_boundary_check_around_the_phrases_matches_as_one_per_phrase() -> No
     import random
     import re
 
-    from knowledge.lexicon import _phrase_pattern
+    import yaml
 
-    phrases = ["privacy bot", "bot", "hey bot", "ボット", "プライバシー ボット", "ip", "sip uri"]
+    from knowledge.lexicon import _phrase_pattern
+    from knowledge.text import fold
+
+    english = yaml.safe_load((DEFAULT_LEXICON / "en.yaml").read_text(encoding="utf-8"))
+    # A real list too: its phrases share first letters ("can you explain", "could you…").
+    real = sorted({fold(str(p)) for p in english["ignore"]})
+    phrases = [
+        "privacy bot",
+        "bot",
+        "hey bot",
+        "ボット",
+        "プライバシー ボット",
+        "ip",
+        "sip uri",
+        *real,
+    ]
     ordered = sorted(phrases, key=len, reverse=True)
     one_per_phrase = re.compile(
         "|".join(
@@ -192,7 +207,21 @@ def test_one_boundary_check_around_the_phrases_matches_as_one_per_phrase() -> No
     pattern = _phrase_pattern(phrases)
     assert pattern is not None
     rng = random.Random(5)
-    pieces = [*phrases, "a", "x", " ", "_", "-", "é", "2", "robot", "bots", "の", "?"]
+    pieces = [
+        *phrases[:7],
+        *real[::7],
+        "a",
+        "x",
+        " ",
+        "_",
+        "-",
+        "é",
+        "2",
+        "robot",
+        "bots",
+        "の",
+        "?",
+    ]
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         assert pattern.sub("|", text) == one_per_phrase.sub("|", text), text
