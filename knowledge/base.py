@@ -685,15 +685,21 @@ class KnowledgeBase:
         return Topic.GENERIC
 
 
-def load_excuses(folder: Path) -> dict[str, Excuse]:
-    """concepts.yaml ``excused``: uncovered topic -> {by: [concepts], unless: [concepts]}."""
+def _topic_rules(folder: Path, field: str, shape: str) -> tuple[Path, dict[object, object]]:
+    """concepts.yaml's ``field``: a mapping of uncovered topics to rules (empty if no file)."""
     path = folder / CONCEPTS_FILE
     if not path.exists():
-        return {}
+        return path, {}
     data = load_yaml(path) or {}
-    table = data.get("excused", {}) if isinstance(data, dict) else None
+    table = data.get(field, {}) if isinstance(data, dict) else None
     if not isinstance(table, dict):
-        raise KnowledgeError(path, "'excused' must map uncovered topics to {by, unless}")
+        raise KnowledgeError(path, f"'{field}' must map uncovered topics to {shape}")
+    return path, table
+
+
+def load_excuses(folder: Path) -> dict[str, Excuse]:
+    """concepts.yaml ``excused``: uncovered topic -> {by: [concepts], unless: [concepts]}."""
+    path, table = _topic_rules(folder, "excused", "{by, unless}")
     out: dict[str, Excuse] = {}
     for topic, rule in table.items():
         by = rule.get("by") if isinstance(rule, dict) else None
@@ -709,13 +715,7 @@ def load_excuses(folder: Path) -> dict[str, Excuse]:
 
 def load_stand_ins(folder: Path) -> dict[str, StandIn]:
     """concepts.yaml ``stands_for``: uncovered topic -> {concept: c, unless: [concepts]}."""
-    path = folder / CONCEPTS_FILE
-    if not path.exists():
-        return {}
-    data = load_yaml(path) or {}
-    table = data.get("stands_for", {}) if isinstance(data, dict) else None
-    if not isinstance(table, dict):
-        raise KnowledgeError(path, "'stands_for' must map uncovered topics to {concept, unless}")
+    path, table = _topic_rules(folder, "stands_for", "{concept, unless}")
     out: dict[str, StandIn] = {}
     for topic, rule in table.items():
         concept = rule.get("concept") if isinstance(rule, dict) else None
