@@ -147,7 +147,7 @@ class KnowledgeBase:
         self.pointer_concepts = pointer_concepts
         # Uncovered topic key (``!retention``) -> when it only describes a notice concept.
         self.excuses: dict[str, Excuse] = dict(excuses or {})
-        # Uncovered topic key (``!onward``) -> the concept it names when alone.
+        # Uncovered topic key (``!other_company``) -> the concept it names when alone.
         self.stand_ins: dict[str, StandIn] = dict(stand_ins or {})
         self._stand_in_keys = frozenset(self.stand_ins)
         self.notices = {(n.locale, n.slug): n for n in notices}

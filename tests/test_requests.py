@@ -582,3 +582,24 @@ def test_a_second_question_opened_by_a_preposition_is_asked_on_its_own(
         "¿Qué datos recibe el operador",
         "con qué normas de privacidad los trata?",
     ]
+
+
+def test_concepts_yaml_rules_name_topics_and_concepts_every_language_has() -> None:
+    """An ``excused`` or ``stands_for`` rule about a topic a lexicon lacks would
+    silently do nothing there: every language lists each topic and concept named."""
+    import yaml
+
+    rules = yaml.safe_load((DEFAULT_LEXICON / "concepts.yaml").read_text(encoding="utf-8"))
+    for path in sorted(DEFAULT_LEXICON.glob("*.yaml")):
+        if path.name == "concepts.yaml":
+            continue
+        lexicon = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for topic, rule in {**rules["excused"], **rules["stands_for"]}.items():
+            assert topic in lexicon["uncovered"], (path.name, topic)
+            named = [
+                *rule.get("by", []),
+                *rule.get("unless", []),
+                *filter(None, [rule.get("concept")]),
+            ]
+            for concept in named:
+                assert concept in lexicon["concepts"], (path.name, topic, concept)
