@@ -145,10 +145,9 @@ class Analyzer:
         # since Snowball cuts some unrelated words alike (it: quali/qualità).
         self.exact: dict[str, set[str]] = {}
         self.raw_phrases: dict[tuple[str, ...], set[str]] = {}
-        # The content words of every lexicon phrase as written ("sound quality"):
-        # a phrase typed so is no stem collision (_names_uncovered).
-        # Phrases as listed (folded, stop words out) -> their keys: a phrase typed
-        # as listed means what it is listed for, as ``exact`` does for one word.
+        # The content words of every lexicon phrase as written ("sound quality")
+        # -> its keys: a phrase typed so is no stem collision (_names_uncovered)
+        # and means only what it is listed for, as ``exact`` does for one word.
         self.written_phrases: dict[tuple[str, ...], set[str]] = {}
         # Question words that are stop words too ("que", "was"): see question_word.
         self.opening_intents: dict[str, set[str]] = {}
