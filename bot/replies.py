@@ -134,8 +134,9 @@ _MARKUP = re.compile(r"[\[\]()*_`~#<>|\\]")
 
 
 def quote(question: str) -> str:
-    """A question of the user's as the bot quotes it back: plain text, one line, cut."""
-    return shorten(_MARKUP.sub(" ", question), QUOTE_MAX).rstrip(" ?？")
+    """A question of the user's as the bot quotes it back: plain text (markup characters
+    blanked), one line, capitalised, cut, without its opening "¿" and closing "?"."""
+    return shorten(_MARKUP.sub(" ", question).lstrip(" ¿¡"), QUOTE_MAX).rstrip(" ?？")
 
 
 def passage_label(kb: KnowledgeBase, passage: Passage) -> str:
@@ -169,10 +170,10 @@ def compose_answer(
     more: Sequence[Passage] = (),
     *,
     card_id: str | None = None,
-    unanswered: Sequence[str] = (),
+    uncovered_questions: Sequence[str] = (),
 ) -> Reply:
     """The passage as the answer; ``more`` are the answers to further questions of the
-    message, ``unanswered`` its questions the notice does not cover (said first)."""
+    message, ``uncovered_questions`` its questions the notice does not cover (said first)."""
     notice = kb.notice_of(passage)
     related = [show(kb, p) for p in kb.related(passage)]
     whole = Choice(
@@ -181,7 +182,10 @@ def compose_answer(
     return Reply(
         kind=ReplyKind.ANSWER,
         locale=passage.locale,
-        intro=" ".join(strings.partly_covered.format(question=quote(q)) for q in unanswered),
+        # Several uncovered questions are quoted in one sentence, not one each.
+        intro=strings.partly_covered.format(question=" / ".join(map(quote, uncovered_questions)))
+        if uncovered_questions
+        else "",
         body="\n\n".join(display_text(p) for p in (passage, *more)),
         source=notice.title,
         link=notice.privacy_link,
@@ -314,7 +318,11 @@ def for_outcome(kb: KnowledgeBase, strings: Strings, outcome: Outcome) -> Reply:
         case Verdict.ANSWER if outcome.best is not None:
             # A message with two questions gets both answers in one card.
             return compose_answer(
-                kb, strings, outcome.best, outcome.answers[1:], unanswered=outcome.unanswered
+                kb,
+                strings,
+                outcome.best,
+                outcome.answers[1:],
+                uncovered_questions=outcome.uncovered_questions,
             )
         case Verdict.SUGGEST if outcome.matches:
             return compose_suggestions(kb, strings, locale, [m.passage for m in outcome.matches])

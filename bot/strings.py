@@ -20,7 +20,7 @@ class Strings:
     help_words: tuple[str, ...]
     not_covered: str
     # Before the answers to a message, part of which the notice does not cover:
-    # "{question}" is that part, as the user wrote it.
+    # "{question}" is that part as replies.quote gives it back (several: "A / B").
     partly_covered: str
     did_you_mean: str
     none_of_these: str

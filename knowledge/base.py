@@ -282,46 +282,69 @@ class KnowledgeBase:
         # it? And sell it?") is said to be so beside the answers to the others.
         answered: list[Match] = []
         uncovered: list[str] = []
+        # What the whole message names decides a part's stand-ins ("…the carrier?
+        # And does it pass my number to another company?": the carrier is named).
+        named = frozenset(c for t in index.read(question) for c in t.slot.concepts)
         for part, _ in parts:
-            one = self._ask_one(index, part, locale)
+            one = self._ask_one(index, part, locale, named)
             if one.verdict != Verdict.ANSWER:
-                if one.verdict == Verdict.NOT_COVERED and self._asks_uncovered(index, part):
+                if one.verdict == Verdict.NOT_COVERED and self._asks_uncovered(index, part, named):
                     uncovered.append(self._without_conjunction(index, part))
                 continue
             best = one.matches[0]
             if all(not same_answer(best.passage, m.passage) for m in answered):
                 answered.append(best)
         if len(answered) >= 2 or (answered and uncovered and outcome.verdict != Verdict.ANSWER):
-            return several(locale, answered, unanswered=uncovered)
+            return several(locale, answered, uncovered_questions=uncovered)
         return outcome
 
     @staticmethod
     def _without_conjunction(index: LocaleIndex, part: str) -> str:
-        """A part of a message without the "and", "et", "und" that joined it on."""
+        """A part of a message without the "and", "¿Y", "außerdem", "それと" that
+        joined it on (folding may change a word's length: "ß" is "ss")."""
+        text = part.lstrip(" ¿¡")
         for conjunction in sorted(index.analyzer.conjunctions, key=len, reverse=True):
-            head, rest = part[: len(conjunction)], part[len(conjunction) :]
-            if fold(head) == conjunction and rest[:1] in (" ", ",", "、", "，"):
-                return rest.lstrip(" ,、，")
+            spaced = conjunction[:1].isascii()
+            for cut in range(max(1, len(conjunction) - 2), len(conjunction) + 3):
+                rest = text[cut:]
+                if fold(text[:cut]) != conjunction or not rest.strip(" ,、，?？"):
+                    continue
+                if not spaced or rest[:1] in (" ", ",", "、", "，"):
+                    return rest.lstrip(" ,、，")
         return part
 
-    def _asks_uncovered(self, index: LocaleIndex, question: str) -> bool:
+    def _asks_uncovered(
+        self, index: LocaleIndex, question: str, named: frozenset[str] = frozenset()
+    ) -> bool:
         """Whether what the question asks names a topic the notice does not cover."""
-        return any(
-            t.asked and is_uncovered(t.slot) for t in self._excused(self._read(index, question))
-        )
+        terms = self._excused(self._read(index, question, also_named=named))
+        return any(t.asked and is_uncovered(t.slot) for t in terms)
 
-    def _ask_one(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
-        outcome = self._ask_read(index, question, locale)
+    def _ask_one(
+        self,
+        index: LocaleIndex,
+        question: str,
+        locale: str,
+        named: frozenset[str] = frozenset(),
+    ) -> Outcome:
+        """One question (a whole message, or a part of one; ``named``: the concepts
+        the rest of its message names)."""
+        outcome = self._ask_read(index, question, locale, named)
         if outcome.verdict == Verdict.ANSWER and (
             # One sentence has no other readings to check an answer by a hair against.
             len(message_sentences(question)) < 2 or self._margin(outcome) >= CLEAR_MARGIN
         ):
             return outcome
-        clearest = self._clearest_reading(index, question, locale, outcome)
+        clearest = self._clearest_reading(index, question, locale, outcome, named)
         return clearest if clearest is not None else outcome
 
     def _clearest_reading(
-        self, index: LocaleIndex, question: str, locale: str, whole: Outcome | None = None
+        self,
+        index: LocaleIndex,
+        question: str,
+        locale: str,
+        whole: Outcome | None = None,
+        named: frozenset[str] = frozenset(),
     ) -> Outcome | None:
         """The answer most readings of the message agree on, when the whole
         message (``whole``) found none, or answered without leading its first
@@ -344,7 +367,8 @@ class KnowledgeBase:
         # What is asked, or the claim it confirms, names a topic the notice
         # does not cover: the refusal stands, however the scene is read.
         if len(parts) < 2 or any(
-            is_uncovered(t.slot) and (t.asked or t.referred) for t in self._read(index, question)
+            is_uncovered(t.slot) and (t.asked or t.referred)
+            for t in self._read(index, question, also_named=named)
         ):
             return None
         asks = [i for i, p in enumerate(parts) if p.endswith(ASKING_MARKS)] or [len(parts) - 1]
@@ -353,11 +377,11 @@ class KnowledgeBase:
         scene = [
             parts[i]
             for i in range(last - 1, -1, -1)
-            if i not in asks and any(s.concepts for s in index.analyzer.slots(parts[i]))
+            if i not in asks and any(s.concepts for s in self._slots(index, parts[i], named))
         ][:MAX_READINGS]
         leans = bool(scene) and not any(
             slot.concepts - self.generic_concepts - self.pointer_concepts
-            for slot in index.analyzer.slots(asked)
+            for slot in self._slots(index, asked, named)
         )
         readings = [asked, *(f"{s} {asked}" for s in scene)]
         if leans:
@@ -365,9 +389,12 @@ class KnowledgeBase:
             # leans on may say the whole question ("I need Microsoft's privacy
             # statement for Teams").
             readings.extend(scene)
-        outcomes = [self._ask_read(index, text, locale) for text in readings if text != question]
+        outcomes = [
+            self._ask_read(index, text, locale, named) for text in readings if text != question
+        ]
         if leans:
-            outcomes.append(self._decide(index, self._topic_vote(index, scene, asked), locale))
+            vote = self._topic_vote(index, scene, asked, named)
+            outcomes.append(self._decide(index, vote, locale))
         # Each reading that clearly answers votes for its passage; the passage
         # most readings agree on wins, and among equals the clearest reading
         # ("Das Team kam ohne Hinweis…" alone reads a notification, the story
@@ -393,16 +420,27 @@ class KnowledgeBase:
             # The whole message answered a list, and a reading clearly one of its
             # items ("Does the address reach the carrier?" after a 112 call: the
             # emergency location): the list holds the item, which says it better.
+            # Only the whole reading's own ballot moves; readings that clearly
+            # chose the list keep theirs.
             items = [i for i in votes if self.passages[i].parent == incumbent]
             if len(items) == 1:
-                votes[items[0]] += votes.pop(incumbent)
+                votes[items[0]].append(votes[incumbent].pop(0))
+                if not votes[incumbent]:
+                    del votes[incumbent]
+                incumbent = items[0]
         ballots = max(
             votes.items(),
             key=lambda kv: (len(kv[1]), kv[0] == incumbent, max(m for m, _ in kv[1])),
         )[1]
         return max(ballots, key=lambda b: b[0])[1]
 
-    def _topic_vote(self, index: LocaleIndex, scene: Sequence[str], asked: str) -> list[Term]:
+    def _topic_vote(
+        self,
+        index: LocaleIndex,
+        scene: Sequence[str],
+        asked: str,
+        named: frozenset[str] = frozenset(),
+    ) -> list[Term]:
         """What the notice names across the scene, asked as one question.
 
         "Yesterday a colleague fainted and I called the ambulance from Teams.
@@ -412,7 +450,7 @@ class KnowledgeBase:
         dispatcher) tell the story and are left out. Every word of what is
         asked stays, known or not: "Where do I reset it?" still asks a reset.
         """
-        terms = self._read(index, " ".join([*reversed(scene), asked]))
+        terms = self._read(index, " ".join([*reversed(scene), asked]), also_named=named)
         return [
             t if t.asked else Term(t.slot, t.similarity)
             for t in terms
@@ -430,13 +468,34 @@ class KnowledgeBase:
         )
         return top.score - (rival.score if rival is not None else 0.0)
 
-    def _read(self, index: LocaleIndex, text: str, *, statements: bool = True) -> list[Term]:
-        """The index's reading, with the uncovered topics that stand in for a
-        concept of the notice (concepts.yaml ``stands_for``) read as that concept."""
-        terms = index.read(text, statements=statements)
+    def _read(
+        self,
+        index: LocaleIndex,
+        text: str,
+        *,
+        statements: bool = True,
+        also_named: frozenset[str] = frozenset(),
+    ) -> list[Term]:
+        """The index's reading, stand-ins read as their concept (_stood_in)."""
+        return self._stood_in(index.read(text, statements=statements), also_named)
+
+    def _slots(
+        self, index: LocaleIndex, text: str, also_named: frozenset[str] = frozenset()
+    ) -> list[Slot]:
+        """The analyser's slots of a text, stand-ins read as their concept."""
+        return [
+            t.slot
+            for t in self._stood_in([Term(s) for s in index.analyzer.slots(text)], also_named)
+        ]
+
+    def _stood_in(self, terms: list[Term], also_named: frozenset[str] = frozenset()) -> list[Term]:
+        """The terms with the uncovered topics that stand in for a concept of the
+        notice (concepts.yaml ``stands_for``) read as that concept, unless the text
+        or ``also_named`` (what the rest of the message names) names one of its
+        ``unless``."""
         if not self.stand_ins or not any(self._stand_in_keys & t.slot.keys for t in terms):
             return terms
-        named = frozenset(c for t in terms for c in t.slot.concepts)
+        named = also_named | frozenset(c for t in terms for c in t.slot.concepts)
         out: list[Term] = []
         for term in terms:
             topics = [k for k in term.slot.keys if k.startswith(UNCOVERED_PREFIX)]
@@ -448,15 +507,21 @@ class KnowledgeBase:
             out.append(replace(term, slot=slot))
         return out
 
-    def _ask_read(self, index: LocaleIndex, question: str, locale: str) -> Outcome:
-        terms = self._read(index, question)
+    def _ask_read(
+        self,
+        index: LocaleIndex,
+        question: str,
+        locale: str,
+        named: frozenset[str] = frozenset(),
+    ) -> Outcome:
+        terms = self._read(index, question, also_named=named)
         outcome = self._ask_terms(index, question, terms, locale)
         if outcome.verdict == Verdict.ANSWER:
             return outcome
         # A statement read by the clause it is about ("Nobody told me that my
         # IP goes to the carrier") that finds no answer so is read whole, as
         # a question: the frame's words may be what it is about after all.
-        whole = self._read(index, question, statements=False)
+        whole = self._read(index, question, statements=False, also_named=named)
         if whole == terms:
             return outcome
         plain = self._ask_terms(index, question, whole, locale)
@@ -553,7 +618,7 @@ class KnowledgeBase:
         # true?": what is confirmed is a topic the notice does not cover. The
         # claim is the clause after "says that" when there is one: "an email
         # that says that they can download it" confirms no email.
-        if any(is_uncovered(s) for s in index.analyzer.slots(self._claim(index, question))):
+        if any(is_uncovered(s) for s in self._slots(index, self._claim(index, question))):
             return Outcome(Verdict.NOT_COVERED, locale, outcome.matches)
         return None
 
@@ -576,7 +641,7 @@ class KnowledgeBase:
             or own - self.pointer_concepts - self.generic_concepts
         ):
             return False
-        claim = self._excused([Term(s) for s in index.analyzer.slots(self._claim(index, question))])
+        claim = self._excused([Term(s) for s in self._slots(index, self._claim(index, question))])
         # A claim naming a specific concept of the notice ("the authority asks
         # who the controller is") is about that concept, not the uncovered word.
         specific = any(t.slot.concepts - self.generic_concepts for t in claim)

@@ -101,10 +101,11 @@ class Analyzer:
         as_written: Iterable[str] = (),
     ) -> None:
         self.language = language
-        # Words read only as written, never by their stem: "regional" is no
-        # "region" (a storage place), "records" no "recording", "étrange" no
-        # "étranger" (abroad). Listed in a concept, such a word names it when
-        # typed so; listed nowhere else, it names nothing.
+        # Words whose stem names no concept or topic: "regional" is no "region"
+        # (a storage place), "records" no "recording", "étrange" no "étranger"
+        # (abroad). Listed in a concept, such a word names it when typed so;
+        # listed nowhere else, it is a plain word keyed by its stem, as any word
+        # the lexicon does not list.
         self.as_written = frozenset(fold(str(w)) for w in as_written)
         # The language writes closed compounds (German "Chatnachrichten",
         # "Anrufaufzeichnung"): an unknown word is read by its parts.
@@ -168,7 +169,7 @@ class Analyzer:
         self.longest_phrase = max((len(p) for p in self.phrases), default=1)
         # The lengths of the raw phrases each word starts, longest first: a word
         # that starts none is looked up alone, and only those lengths are tried
-        # ("what" starts phrases of 2 to 5 words, "my" none).
+        # (English "what" starts phrases of 2 to 5 words, "data" none).
         raw_lengths: dict[str, set[int]] = {}
         for raw in self.raw_phrases:
             if len(raw) > 1:
@@ -197,8 +198,10 @@ class Analyzer:
             for phrase in phrases:
                 self.lexicon_words.update(words(phrase))
         # A greeting before a question ("Grüezi, was ist …?", "Hi there, …") is
-        # no word of it: read like the phrases that address the bot. A message
-        # that is only small talk is told apart first (small_talk_kind).
+        # no word of it: dropped like the phrases that address the bot, wherever
+        # text is read (questions, alternative questions, notices, none of which
+        # uses one otherwise). A message that is only small talk is told apart
+        # first (small_talk_kind).
         self._ignore = _phrase_pattern([*ignored, *self.small_talk.get("greeting", ())])
         # What small_talk_kind looks for, in the order it looks.
         self._small_talk_needles = tuple(
@@ -591,7 +594,7 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     # between the two groups does not matter.
     # The Latin ones are grouped by their first letter, longest first within a
     # group: at a position only the group of its letter is tried, not every
-    # phrase (the ignore list of a language has some 200).
+    # phrase (a language's ignore list and greetings hold up to about 90).
     by_first: dict[str, list[str]] = {}
     for phrase in ordered:
         if phrase[:1].isascii():

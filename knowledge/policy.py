@@ -64,7 +64,7 @@ class Outcome:
     more: tuple[Match, ...] = ()
     # The questions of the message that ask what the notice does not cover
     # ("... and can they sell it?"), answered beside the others: "not covered".
-    unanswered: tuple[str, ...] = ()
+    uncovered_questions: tuple[str, ...] = ()
 
     @property
     def best(self) -> Passage | None:
@@ -101,7 +101,8 @@ def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome
         evidence.specific_unknown or top.phrasing < GENERIC_PHRASING
     ):
         choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
-        if top.passage.kind == PassageKind.LIST:
+        if top.passage.kind == PassageKind.LIST and top.score >= ANSWER_MIN_SCORE:
+            # As below: a list that could answer alone is no rival of its own items.
             choices = [m for m in choices if m.passage.parent != top.passage.id]
         choices = choices[:MAX_CHOICES]
         if evidence.specific_unknown:
@@ -132,7 +133,9 @@ def suggest_or_answer(locale: str, matches: Sequence[Match], choices: Sequence[M
     return Outcome(Verdict.SUGGEST, locale, tuple(choices))
 
 
-def several(locale: str, answered: Sequence[Match], unanswered: Sequence[str] = ()) -> Outcome:
+def several(
+    locale: str, answered: Sequence[Match], uncovered_questions: Sequence[str] = ()
+) -> Outcome:
     """One answer per question of a message that asked several (distinct passages),
     and the questions of it the notice does not cover."""
     return Outcome(
@@ -140,7 +143,7 @@ def several(locale: str, answered: Sequence[Match], unanswered: Sequence[str] = 
         locale,
         (answered[0],),
         more=tuple(answered[1:]),
-        unanswered=tuple(unanswered),
+        uncovered_questions=tuple(uncovered_questions),
     )
 
 

@@ -94,7 +94,10 @@ def cases(kb: KnowledgeBase, catalog: Catalog) -> list[Case]:
             "two-answers": replies.compose_answer(kb, strings, passages[1], passages[-1:]),
             # A message part of which the notice does not cover, quoted back.
             "partly-covered": replies.compose_answer(
-                kb, strings, passages[-2], unanswered=[PARTLY_COVERED[locale.split("-")[0]]]
+                kb,
+                strings,
+                passages[-2],
+                uncovered_questions=[PARTLY_COVERED[locale.split("-")[0]]],
             ),
             "notice": notice,
             "did-you-mean": replies.compose_suggestions(

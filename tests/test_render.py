@@ -310,3 +310,16 @@ def test_a_partly_covered_message_says_what_the_notice_leaves_out_before_the_ans
     blocks = [e["text"] for e in card["body"] if e["type"] == "TextBlock"]
     assert blocks[1] == reply.intro and blocks[2] == reply.body
     assert markdown(reply).startswith(reply.intro + "\n\n" + reply.body)
+
+
+def test_several_uncovered_questions_are_quoted_in_one_sentence(kb: KnowledgeBase) -> None:
+    strings = Catalog.load().for_locale("es-ES")
+    outcome = kb.ask(
+        "¿El operador puede descargar mis datos? ¿Y los vende? ¿Y cuánto tiempo los guarda?",
+        "es-ES",
+    )
+    reply = replies.for_outcome(kb, strings, outcome)
+    assert reply.intro == (
+        "El aviso no dice nada sobre «Los vende / Cuánto tiempo los guarda». "
+        "Sobre el resto de tu mensaje, dice:"
+    )

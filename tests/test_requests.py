@@ -184,6 +184,13 @@ def test_a_list_and_its_own_items_are_one_answer_for_everyday_words_too() -> Non
     assert outcome.best.key == "l2"
     rival = [matches[0], _match("l1.2", 0.87)]
     assert decide("en-US", rival, evidence).verdict == Verdict.SUGGEST
+    # A list too weak to answer alone stays in doubt with its items.
+    weak = [
+        _match("l2", 0.42, PassageKind.LIST),
+        _match("l2.2", 0.41, parent="l2"),
+        _match("l2.3", 0.41, parent="l2"),
+    ]
+    assert decide("en-US", weak, evidence).verdict == Verdict.SUGGEST
 
 
 @pytest.mark.parametrize(
@@ -397,7 +404,7 @@ def test_a_message_partly_covered_gets_its_answer_and_the_rest_named(
     outcome = kb.ask(question, locale)
     assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
     assert outcome.best.key == key
-    assert outcome.unanswered == (left,)
+    assert outcome.uncovered_questions == (left,)
 
 
 @pytest.mark.parametrize(
@@ -417,7 +424,54 @@ def test_one_answered_part_and_one_vague_part_keep_the_whole_reading(kb: Knowled
     """Only a part that asks what the notice does not cover is named: "and then?"
     is no such question, and the message is read whole as before."""
     outcome = kb.ask("Is my IP address shared? And then?", "en-US")
-    assert outcome.unanswered == ()
+    assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
+    assert outcome.best.key == "l2.2" and outcome.uncovered_questions == ()
+
+
+@pytest.mark.parametrize(
+    ("locale", "question", "left"),
+    [
+        (
+            "de-DE",
+            "Bekommt der Anbieter meine Nummer? Außerdem, wie lange speichert er sie?",
+            "wie lange speichert er sie?",
+        ),
+        (
+            "es-ES",
+            "¿El operador recibe mi número? ¿Y lo venden a anunciantes?",
+            "lo venden a anunciantes?",
+        ),
+        ("ja-JP", "オペレーターは私の番号を受け取りますか？それと保存期間は？", "保存期間は？"),
+    ],
+)
+def test_the_joining_word_is_left_out_of_the_quoted_question(
+    kb: KnowledgeBase, locale: str, question: str, left: str
+) -> None:
+    """ "Außerdem" folds to a longer word, "¿Y" opens with a mark, Japanese "それと"
+    has no space after it: each is still cut off the question quoted back."""
+    assert kb.ask(question, locale).uncovered_questions == (left,)
+
+
+def test_a_part_reads_another_company_with_what_the_whole_message_names(
+    kb: KnowledgeBase,
+) -> None:
+    """The carrier named in the first question is the "it" that passes the number
+    on: that other company is onward transfer, not the carrier (not covered)."""
+    outcome = kb.ask(
+        "Does the carrier get my IP address? And does it pass my phone number on to "
+        "another company?",
+        "en-US",
+    )
+    assert [p.key for p in outcome.answers] == ["l2.2"]
+    assert outcome.uncovered_questions == ("does it pass my phone number on to another company?",)
+
+
+def test_a_claim_about_another_company_is_about_the_carrier(kb: KnowledgeBase) -> None:
+    """The claim a bare "Is that so?" confirms is read with the stand-ins too."""
+    outcome = kb.ask(
+        "A colleague says Microsoft sends stuff to another company. Is that so?", "en-US"
+    )
+    assert outcome.verdict == Verdict.ANSWER
 
 
 @pytest.mark.parametrize(
