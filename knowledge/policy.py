@@ -101,9 +101,9 @@ def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome
         evidence.specific_unknown or top.phrasing < GENERIC_PHRASING
     ):
         choices = [m for m in matches if m.score >= SUGGEST_MIN_SCORE]
-        if top.passage.kind == PassageKind.LIST and top.score >= ANSWER_MIN_SCORE:
-            # As below: a list that could answer alone is no rival of its own items.
-            choices = [m for m in choices if m.passage.parent != top.passage.id]
+        if top.score >= ANSWER_MIN_SCORE:
+            # As below, for a list that could answer alone.
+            choices = without_own_items(top, choices)
         choices = choices[:MAX_CHOICES]
         if evidence.specific_unknown:
             # Only everyday concepts plus a specific word the notice lacks
@@ -113,17 +113,22 @@ def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome
             return Outcome(Verdict.NOT_COVERED, locale, tuple(choices))
         return suggest_or_answer(locale, matches, choices)
     close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]
-    # A list and its own items are one answer, not rivals: the list holds them.
-    # (An item just ahead of its list stays in doubt with it: the item holds
-    # the list's lead-in words too, and "what must we tell staff about this
-    # function?" is the list's own question.)
-    if top.passage.kind == PassageKind.LIST:
-        close = [m for m in close if m.passage.parent != top.passage.id]
+    close = without_own_items(top, close)
     if top.score >= ANSWER_MIN_SCORE and (len(close) == 1 or top.score >= SURE_SCORE):
         return Outcome(Verdict.ANSWER, locale, tuple(matches))
     floor = max(SUGGEST_MIN_SCORE, top.score - DOUBT_MARGIN)
     choices = close if len(close) > 1 else [m for m in matches if m.score >= floor]
     return suggest_or_answer(locale, matches, choices[:MAX_CHOICES])
+
+
+def without_own_items(top: Match, matches: Sequence[Match]) -> list[Match]:
+    """The matches without the items of the list on top: a list and its own items
+    are one answer, not rivals, as the list holds them. (An item just ahead of its
+    list stays in doubt with it: the item holds the list's lead-in words too, and
+    "what must we tell staff about this function?" is the list's own question.)"""
+    if top.passage.kind != PassageKind.LIST:
+        return list(matches)
+    return [m for m in matches if m.passage.parent != top.passage.id]
 
 
 def suggest_or_answer(locale: str, matches: Sequence[Match], choices: Sequence[Match]) -> Outcome:
