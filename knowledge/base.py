@@ -35,6 +35,14 @@ from knowledge.lexicon import (
 )
 from knowledge.loader import load_notices
 from knowledge.locales import Locales
+from knowledge.meaning import (
+    VECTORS_FILE,
+    Encoder,
+    MeaningIndex,
+    VectorStore,
+    build_examples,
+    load_encoder,
+)
 from knowledge.model import Match, Notice, Passage, PassageKind
 from knowledge.policy import (
     ANSWER_MIN_SCORE,
@@ -43,6 +51,8 @@ from knowledge.policy import (
     Topic,
     Verdict,
     decide,
+    may_reconsider,
+    reconsider,
     same_answer,
     several,
 )
@@ -142,6 +152,8 @@ class KnowledgeBase:
         pointer_concepts: frozenset[str] = frozenset(),
         excuses: Mapping[str, Excuse] | None = None,
         stand_ins: Mapping[str, StandIn] | None = None,
+        encoder: Encoder | None = None,
+        vectors: VectorStore | None = None,
     ) -> None:
         self.generic_concepts = generic_concepts
         self.pointer_concepts = pointer_concepts
@@ -163,6 +175,23 @@ class KnowledgeBase:
             locale: LocaleIndex(locale, self.analyzer_for(locale), passages, alternatives)
             for locale, passages in sorted(by_locale.items())
         }
+        # The second opinion from meaning (knowledge.meaning); None: words alone.
+        self.meaning: MeaningIndex | None = None
+        if encoder is not None:
+            self.meaning = MeaningIndex(
+                encoder,
+                build_examples(
+                    notices,
+                    {
+                        f"{n.locale}/{n.slug}": [
+                            (p.key, p.text) for p in self.notice_passages(n.locale, n.slug)
+                        ]
+                        for n in notices
+                    },
+                    self.alternatives,
+                ),
+                vectors,
+            )
         # Words each locale knows, for telling which language a question is in.
         self._locales = Locales(
             {
@@ -173,15 +202,22 @@ class KnowledgeBase:
 
     @classmethod
     def load(
-        cls, notices_dir: Path | None = None, lexicon_dir: Path = DEFAULT_LEXICON
+        cls,
+        notices_dir: Path | None = None,
+        lexicon_dir: Path = DEFAULT_LEXICON,
+        *,
+        meaning: bool = True,
     ) -> KnowledgeBase:
-        """The notices of ``notices_dir`` (None: the shipped ones) with their lexicons."""
+        """The notices of ``notices_dir`` (None: the shipped ones) with their lexicons,
+        and the meaning reader's second opinion unless ``meaning`` is False."""
         notices = load_notices(notices_dir or DEFAULT_NOTICES)
         analyzers = load_analyzers(lexicon_dir)
         alternatives: dict[str, list[str]] = {}
         for notice in notices:
             alternatives.update(load_alternatives(notice))
-        return cls(
+        vectors_path = (notices_dir or DEFAULT_NOTICES) / VECTORS_FILE
+        vectors = VectorStore.read(vectors_path) if meaning else None
+        kb = cls(
             notices,
             analyzers,
             alternatives,
@@ -189,7 +225,17 @@ class KnowledgeBase:
             load_pointer_concepts(lexicon_dir),
             load_excuses(lexicon_dir),
             load_stand_ins(lexicon_dir),
+            load_encoder() if meaning else None,
+            vectors,
         )
+        if kb.meaning is not None and kb.meaning.encoded_at_start:
+            log.warning(
+                "%d examples were encoded at start-up, not read from %s: "
+                "run `python -m knowledge vectors` to store them",
+                kb.meaning.encoded_at_start,
+                vectors_path,
+            )
+        return kb
 
     # -- locales -------------------------------------------------------------
 
@@ -275,7 +321,7 @@ class KnowledgeBase:
         outcome = self._ask_one(index, question, locale)
         parts = question_parts(question, index.analyzer.conjunctions, index.analyzer.openers)
         if len(parts) < 2:
-            return outcome
+            return self._reconsidered(index, question, outcome)
         # Several questions in one message: each part answered on its own; the
         # message gets every part's answer when at least two parts are answered.
         # A part that asks what the notice does not cover ("Can they download
@@ -296,7 +342,19 @@ class KnowledgeBase:
                 answered.append(best)
         if len(answered) >= 2 or (answered and uncovered and outcome.verdict != Verdict.ANSWER):
             return several(locale, answered, uncovered_questions=uncovered)
-        return outcome
+        return self._reconsidered(index, question, outcome)
+
+    def _reconsidered(self, index: LocaleIndex, question: str, outcome: Outcome) -> Outcome:
+        """The words' outcome, or what the meaning reader settles of its doubt
+        (policy.reconsider); the encoder runs only on outcomes it may change."""
+        if self.meaning is None or not may_reconsider(outcome):
+            return outcome
+        asks_uncovered = outcome.verdict == Verdict.NOT_COVERED and self._asks_uncovered(
+            index, question
+        )
+        if asks_uncovered:
+            return outcome
+        return reconsider(outcome, self.meaning.opinion(question))
 
     @staticmethod
     def _without_conjunction(index: LocaleIndex, part: str) -> str:

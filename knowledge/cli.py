@@ -5,6 +5,7 @@ passages [--locale L]        list the passages with their keys
 ask "question" [--locale L]  top matches with scores and why they matched
 eval FILE                    per-locale and per-kind quality tables on a question set
 frequencies                  regenerate lexicon/frequency/*.tsv from wordfreq
+vectors                      store the meaning reader's example vectors (meaning-vectors.npz)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from knowledge.evaluation import evaluate, format_report, load_questions
 from knowledge.frequency import write_list
 from knowledge.lexicon import Analyzer, load_analyzers
 from knowledge.loader import load_notice, notice_paths
+from knowledge.meaning import NOT_COVERED, VECTORS_FILE, VectorStore, digest, load_examples
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m knowledge", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--notices", type=Path, default=DEFAULT_NOTICES, help="notices folder")
+    parser.add_argument(
+        "--words-only",
+        action="store_true",
+        help="without the meaning reader's second opinion (to see what it changes)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate every notice and data file")
     passages = sub.add_parser("passages", help="list passages and their keys")
@@ -39,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("file", type=Path)
     ev.add_argument("--show-failures", action="store_true")
     sub.add_parser("frequencies", help="regenerate the word frequency lists (needs wordfreq)")
+    sub.add_parser("vectors", help="store the vectors of the meaning reader's examples")
     args = parser.parse_args(argv)
 
     if args.command == "frequencies":
@@ -47,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(args.notices)
     try:
-        kb = KnowledgeBase.load(args.notices)
+        kb = KnowledgeBase.load(args.notices, meaning=not args.words_only)
     except KnowledgeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -59,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "ask":
         return show_matches(kb, args.question, args.locale, args.top)
+    if args.command == "vectors":
+        return write_vectors(kb, args.notices / VECTORS_FILE)
     try:
         questions = load_questions(args.file)
     except KnowledgeError as exc:
@@ -69,6 +79,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     report = evaluate(kb, questions)
     print(format_report(report, show_failures=args.show_failures))
+    return 0
+
+
+def write_vectors(kb: KnowledgeBase, path: Path) -> int:
+    """Exactly the current examples' vectors: none of removed examples stays behind."""
+    if kb.meaning is None:
+        print("error: the meaning reader is off", file=sys.stderr)
+        return 1
+    name = kb.meaning.encoder.name
+    store = VectorStore(
+        {
+            digest(name, example.text): vector
+            for example, vector in zip(kb.meaning.examples, kb.meaning.vectors, strict=True)
+        }
+    )
+    store.write(path)
+    print(f"{path}: {len(store.vectors)} vectors ({name})")
     return 0
 
 
@@ -97,12 +124,18 @@ def check(notices: Path) -> int:
     for path in paths:
         try:
             notice = load_notice(path)
-            count += len(chunk(notice))
+            passages = chunk(notice)
+            count += len(passages)
             load_alternatives(notice)
+            load_examples(notice, [p.key for p in passages])
             if analyzers and notice.locale.split("-")[0] not in analyzers:
                 print(f"warning: {path}: no lexicon for {notice.locale}; matching on plain words")
         except KnowledgeError as exc:
             problems.append(str(exc))
+    try:
+        VectorStore.read(notices / VECTORS_FILE)
+    except KnowledgeError as exc:
+        problems.append(str(exc))
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:
@@ -127,6 +160,13 @@ def show_matches(kb: KnowledgeBase, question: str, client_locale: str | None, to
         first = match.passage.text.splitlines()[0]
         print(f"{match.score:.3f} cov {match.coverage:.2f} {match.passage.key:5s} {first[:60]}")
         print(f"      matched {list(match.matched)} missing {list(match.missing)}")
+    if kb.meaning is not None:
+        opinion = kb.meaning.opinion(question)
+        ranked = ", ".join(
+            f"{(label or NOT_COVERED).split('#')[-1]} {score:.3f}"
+            for label, score in opinion.ranked[:top]
+        )
+        print(f"  meaning: {ranked}")
     return 0
 
 

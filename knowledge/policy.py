@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from knowledge.meaning import Opinion, label_of
 from knowledge.model import Match, Passage, PassageKind
 
 # Below this score no passage is worth naming: not covered.
@@ -36,6 +37,44 @@ MAX_CHOICES = 3
 # only when it is this close to one of the passage's alternative questions.
 GENERIC_PHRASING = 0.7
 
+# The meaning reader's second opinion (knowledge.meaning) settles what the
+# words left in doubt, and only where it is clear. Its scores are mean cosine
+# similarities of a message to a passage's nearest examples (paraphrases score
+# about 0.6 to 0.8, unrelated text 0.1 to 0.3); a lead is the distance to the
+# best other passage, or to the examples of what the notice does not cover.
+# Each value was chosen on a coarse grid over tests/eval and dev-v2 (README,
+# "How matching works"), never on the held-out set measured at the end.
+# A "did you mean" is the choice the meaning reader prefers, when it leads by
+# this much (0 to 0.02 gave the same; 0.04 loses a fifth of the gain).
+MEANING_CHOICE_LEAD = 0.01
+# An answer moves to another passage the words found nearly as good (within
+# MEANING_SWITCH_RANGE under the words' score) when the meaning reader prefers
+# it by MEANING_SWITCH_LEAD and scores it at least MEANING_SWITCH_SCORE: the
+# words' 0.86 for "call details" against 0.79 for the list, on "what does the
+# carrier receive when I call?". A narrower range switched fewer right; a
+# weaker preference (under 0.6: "¿qué hay que explicar a la plantilla sobre
+# esta función?" read as the feature, 0.55) switched some wrong.
+MEANING_SWITCH_RANGE = 0.2
+MEANING_SWITCH_LEAD = 0.1
+MEANING_SWITCH_SCORE = 0.6
+# "Not covered" for want of evidence (Refusal.WEAK: no topic the notice lacks
+# was asked, no specific word it lacks stands among everyday ones) is
+# answered when the meaning reader's best is the words' best passage too, two
+# independent readings agreeing, with this lead and at least this score, and
+# the words' best has at least MEANING_AGREE_WORDS: under it the words named
+# too little for their best to be a reading at all (0.14 for "their agent was
+# rude, who do I complain to?").
+MEANING_AGREE_LEAD = 0.03
+MEANING_AGREE_SCORE = 0.5
+MEANING_AGREE_WORDS = 0.25
+# An answer the words are not sure of (under MEANING_DOUBT_SCORE) is withdrawn
+# when what the message means is nearest the examples of what the notice does
+# not cover, by MEANING_NOT_COVERED_LEAD ("can the police get my call logs
+# from the telco?"); a closer call keeps the words' answer (0.01 for "who do
+# my call records belong to?", which the controller sentence answers).
+MEANING_DOUBT_SCORE = 0.7
+MEANING_NOT_COVERED_LEAD = 0.06
+
 
 class Verdict(StrEnum):
     ANSWER = "answer"
@@ -43,6 +82,19 @@ class Verdict(StrEnum):
     NOT_COVERED = "not_covered"
     SMALL_TALK = "small_talk"
     EMPTY = "empty"
+
+
+class Refusal(StrEnum):
+    """Why a question is not covered, where policy.decide says so."""
+
+    # Nothing of the notice is named ("Quelle heure est-il ?").
+    NO_TOPIC = "no_topic"
+    # What is asked is a topic the notice does not cover (retention, price...).
+    UNCOVERED_TOPIC = "uncovered_topic"
+    # Only everyday concepts around a specific word the notice lacks ("know my salary").
+    LACKING_WORD = "lacking_word"
+    # Some of the notice is named, too little to name a passage.
+    WEAK = "weak"
 
 
 class Topic(StrEnum):
@@ -65,6 +117,8 @@ class Outcome:
     # The questions of the message that ask what the notice does not cover
     # ("... and can they sell it?"), answered beside the others: "not covered".
     uncovered_questions: tuple[str, ...] = ()
+    # Why not covered, when policy.decide said so (None: another reading did).
+    refusal: Refusal | None = None
 
     @property
     def best(self) -> Passage | None:
@@ -91,11 +145,13 @@ class Evidence:
 
 def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome:
     """Answer, did you mean, or not covered."""
-    if not matches or evidence.topic == Topic.NONE or matches[0].score < SUGGEST_MIN_SCORE:
-        return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
+    if evidence.topic == Topic.NONE:
+        return Outcome(Verdict.NOT_COVERED, locale, tuple(matches), refusal=Refusal.NO_TOPIC)
+    if not matches or matches[0].score < SUGGEST_MIN_SCORE:
+        return Outcome(Verdict.NOT_COVERED, locale, tuple(matches), refusal=Refusal.WEAK)
     if evidence.asks_uncovered:
         # Retention, price...: sharing other words with a passage does not cover it.
-        return Outcome(Verdict.NOT_COVERED, locale, tuple(matches))
+        return Outcome(Verdict.NOT_COVERED, locale, tuple(matches), refusal=Refusal.UNCOVERED_TOPIC)
     top = matches[0]
     if evidence.topic == Topic.GENERIC and (
         evidence.specific_unknown or top.phrasing < GENERIC_PHRASING
@@ -110,7 +166,9 @@ def decide(locale: str, matches: Sequence[Match], evidence: Evidence) -> Outcome
             # ("partager mon écran", "know my salary"): what is asked is the
             # word the notice lacks, so neither an answer nor a "did you mean"
             # among passages that hold only the everyday words.
-            return Outcome(Verdict.NOT_COVERED, locale, tuple(choices))
+            return Outcome(
+                Verdict.NOT_COVERED, locale, tuple(choices), refusal=Refusal.LACKING_WORD
+            )
         return suggest_or_answer(locale, matches, choices)
     close = [m for m in matches if m.score >= top.score - CLOSE_K * math.sqrt(top.score)]
     close = without_own_items(top, close)
@@ -150,6 +208,76 @@ def several(
         more=tuple(answered[1:]),
         uncovered_questions=tuple(uncovered_questions),
     )
+
+
+def may_reconsider(outcome: Outcome) -> bool:
+    """Whether the meaning reader's opinion could change this outcome (see reconsider):
+    a "did you mean", a "not covered" for want of evidence, or an answer to one
+    question that is not sure or has a near runner-up."""
+    if outcome.more or outcome.uncovered_questions or not outcome.matches:
+        return False
+    if outcome.verdict == Verdict.ANSWER:
+        top = outcome.matches[0].score
+        return top < MEANING_DOUBT_SCORE or any(
+            m.score >= top - MEANING_SWITCH_RANGE for m in outcome.matches[1:]
+        )
+    return outcome.verdict == Verdict.SUGGEST or outcome.refusal == Refusal.WEAK
+
+
+def reconsider(outcome: Outcome, opinion: Opinion) -> Outcome:
+    """The words' outcome, settled by the meaning reader where the words were in doubt.
+
+    - a "did you mean" whose choices include the passage the meaning reader
+      clearly prefers is that answer;
+    - an answer moves to a passage the words found nearly as good when the
+      meaning reader clearly prefers it;
+    - an answer the words are not sure of is withdrawn when the message means
+      what the notice does not cover;
+    - a "not covered" given for want of evidence (``Refusal.WEAK``; the caller
+      has checked that no topic the notice lacks was asked anywhere in the
+      message) is answered when both readings pick the same passage.
+    """
+    if not may_reconsider(outcome):
+        return outcome
+    best = opinion.best
+    top = outcome.matches[0]
+    if best is None:
+        if (
+            outcome.verdict == Verdict.ANSWER
+            and top.score < MEANING_DOUBT_SCORE
+            and opinion.lead(None) >= MEANING_NOT_COVERED_LEAD
+        ):
+            return Outcome(Verdict.NOT_COVERED, outcome.locale, outcome.matches)
+        return outcome
+    chosen = next((m for m in outcome.matches if _label(m) == best), None)
+    if chosen is None or (chosen is top and outcome.verdict == Verdict.ANSWER):
+        return outcome
+    if outcome.verdict == Verdict.SUGGEST:
+        settled = opinion.lead(best) >= MEANING_CHOICE_LEAD
+    elif outcome.verdict == Verdict.ANSWER:
+        settled = (
+            # A top ahead of a better-scored match was put there by a rule of
+            # the words ("anything else than my number?" asks for the list).
+            all(m.score <= top.score for m in outcome.matches)
+            and chosen.score >= top.score - MEANING_SWITCH_RANGE
+            and opinion.score(best) >= MEANING_SWITCH_SCORE
+            and opinion.score(best) - opinion.score(_label(top)) >= MEANING_SWITCH_LEAD
+        )
+    else:
+        settled = (
+            chosen is top
+            and top.score >= MEANING_AGREE_WORDS
+            and opinion.lead(best) >= MEANING_AGREE_LEAD
+            and opinion.score(best) >= MEANING_AGREE_SCORE
+        )
+    if not settled:
+        return outcome
+    rest = [m for m in outcome.matches if m is not chosen]
+    return Outcome(Verdict.ANSWER, outcome.locale, (chosen, *rest))
+
+
+def _label(match: Match) -> str:
+    return label_of(match.passage.notice, match.passage.key)
 
 
 def same_answer(one: Passage, other: Passage) -> bool:

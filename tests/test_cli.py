@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from knowledge import KnowledgeBase
 from knowledge.cli import main
+from knowledge.meaning import VECTORS_FILE, VectorStore
 
 EVAL = Path(__file__).resolve().parent / "eval"
 
@@ -90,3 +92,49 @@ def test_the_shipped_evaluation_sets_load() -> None:
     probe = load_questions(EVAL / "probe-11.yaml")
     assert {q.kind for q in probe} >= {"verbose", "oos-near", "no-locale"}
     assert any(q.client_locale is None for q in probe)
+
+
+def _copy_notices(tmp_path: Path) -> Path:
+    shipped = Path(__file__).resolve().parent.parent / "knowledge" / "notices"
+    for path in shipped.glob("*/*"):
+        target = tmp_path / path.parent.name / path.name
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    return tmp_path
+
+
+def test_check_names_a_broken_examples_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notices = _copy_notices(tmp_path)
+    (notices / "it-IT" / "operator-connect-privacy.examples.yaml").write_text(
+        "l7:\n  - che cosa?\n", encoding="utf-8"
+    )
+    assert main(["--notices", str(notices), "check"]) == 1
+    assert (
+        "it-IT/operator-connect-privacy.examples.yaml: no passage 'l7'" in capsys.readouterr().err
+    )
+
+
+def test_vectors_stores_exactly_the_current_examples(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notices = _copy_notices(tmp_path)
+    examples = notices / "en-US" / "operator-connect-privacy.examples.yaml"
+    examples.write_text("l2.3:\n  - where am I when I dial 911?\n", encoding="utf-8")
+    assert main(["--notices", str(notices), "vectors"]) == 0
+    out = capsys.readouterr().out
+    stored = VectorStore.read(notices / VECTORS_FILE)
+    kb = KnowledgeBase.load(notices)
+    assert kb.meaning is not None and kb.meaning.encoded_at_start == 0
+    assert len(stored.vectors) == len({e.text for e in kb.meaning.examples})
+    assert f"{len(stored.vectors)} vectors" in out
+
+
+def test_ask_shows_the_meaning_readers_opinion_unless_words_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["ask", "Can the telco pull a copy of my call records?", "--top", "2"]) == 0
+    assert "  meaning: p2 " in capsys.readouterr().out
+    assert main(["--words-only", "ask", "Can the telco pull a copy of my call records?"]) == 0
+    assert "meaning:" not in capsys.readouterr().out
