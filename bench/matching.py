@@ -51,6 +51,13 @@ def main() -> int:
     started = time.perf_counter()
     kb = KnowledgeBase.load()
     load_ms = (time.perf_counter() - started) * 1000
+    # The baseline in the same run: the words alone, without the meaning reader.
+    started = time.perf_counter()
+    words = KnowledgeBase.load(meaning=False)
+    words_load_ms = (time.perf_counter() - started) * 1000
+    assert kb.meaning is not None
+    opinion = kb.meaning.opinion
+    consulted: set[int] = set()
     questions = load_questions(ROOT / "tests" / "eval" / "questions.yaml")
     texts = {loc: [p.text for p in kb.passages.values() if p.locale == loc] for loc in kb.locales}
 
@@ -59,14 +66,22 @@ def main() -> int:
         shared = json.loads(args.dev.read_text(encoding="utf-8"))["questions"]
         asked += [(q["question"], q["locale"]) for q in shared]
     ours: list[float] = []
+    alone: list[float] = []
     naive: list[float] = []
     best_ours = [float("inf")] * len(asked)
+    best_alone = [float("inf")] * len(asked)
     best_naive = [float("inf")] * len(asked)
     for _ in range(args.repeat):
         for i, (text, client) in enumerate(asked):
+            kb.meaning.opinion = lambda message, i=i: (consulted.add(i), opinion(message))[1]  # type: ignore[method-assign]
             t0 = time.perf_counter()
             locale = kb.choose_locale(text, client, "en-US")
             kb.ask(text, locale)
+            t1 = time.perf_counter()
+            words.ask(text, words.choose_locale(text, client, "en-US"))
+            t_words = time.perf_counter()
+            alone.append((t_words - t1) * 1000)
+            best_alone[i] = min(best_alone[i], alone[-1])
             t1 = time.perf_counter()
             resolved = kb.resolve_locale(client, "en-US")
             process.extractOne(
@@ -80,12 +95,19 @@ def main() -> int:
     same_locale = [q for q in questions if q.key and q.answer_locale == q.client_locale]
     naive_right = sum(naive_key(kb, texts, q.client_locale, q.text) == q.key for q in same_locale)
     passages = len(kb.passages)
-    print(f"knowledge base: {passages} passages, {len(kb.locales)} locales, load {load_ms:.0f} ms")
-    print(f"{len(asked)} questions x {args.repeat} runs\n")
+    print(
+        f"knowledge base: {passages} passages, {len(kb.locales)} locales, "
+        f"{len(kb.meaning.examples)} meaning examples; load {load_ms:.0f} ms "
+        f"({words_load_ms:.0f} ms words only)"
+    )
+    print(
+        f"{len(asked)} questions x {args.repeat} runs; the meaning reader read {len(consulted)}\n"
+    )
     print("| matcher | p50 ms | p99 ms | p99 of best ms |")
     print("| --- | ---: | ---: | ---: |")
     for name, values, best in (
         ("project (locale choice + ask)", ours, best_ours),
+        ("project, words only (no meaning reader)", alone, best_alone),
         ("naive extractOne (WRatio)", naive, best_naive),
     ):
         print(

@@ -349,10 +349,9 @@ class KnowledgeBase:
         (policy.reconsider); the encoder runs only on outcomes it may change."""
         if self.meaning is None or not may_reconsider(outcome):
             return outcome
-        asks_uncovered = outcome.verdict == Verdict.NOT_COVERED and self._asks_uncovered(
-            index, question
-        )
-        if asks_uncovered:
+        # A refusal for want of evidence in the sentence read may sit beside a
+        # sentence that asks what the notice lacks ("… And how long is it kept?").
+        if outcome.verdict == Verdict.NOT_COVERED and self._asks_uncovered(index, question):
             return outcome
         return reconsider(outcome, self.meaning.opinion(question))
 

@@ -218,10 +218,13 @@ def may_reconsider(outcome: Outcome) -> bool:
         return False
     if outcome.verdict == Verdict.ANSWER:
         top = outcome.matches[0].score
-        return top < MEANING_DOUBT_SCORE or any(
-            m.score >= top - MEANING_SWITCH_RANGE for m in outcome.matches[1:]
+        return top < MEANING_DOUBT_SCORE or (
+            all(m.score <= top for m in outcome.matches)
+            and any(m.score >= top - MEANING_SWITCH_RANGE for m in outcome.matches[1:])
         )
-    return outcome.verdict == Verdict.SUGGEST or outcome.refusal == Refusal.WEAK
+    if outcome.verdict == Verdict.NOT_COVERED:
+        return outcome.refusal == Refusal.WEAK and outcome.matches[0].score >= MEANING_AGREE_WORDS
+    return outcome.verdict == Verdict.SUGGEST
 
 
 def reconsider(outcome: Outcome, opinion: Opinion) -> Outcome:
