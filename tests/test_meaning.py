@@ -358,7 +358,7 @@ SETTLED = [
         "p2",
     ),
     # An answer moved from an item (call details) to the list.
-    ("Welche Angaben landen beim Telefonanbieter, wenn ich über Teams telefoniere?", "de-DE", "l2"),
+    ("Che cosa finisce al gestore telefonico quando chiamo da Teams?", "it-IT", "l2"),
     # A "not covered" for want of evidence answered: both readings say p1.
     (
         "Wer trägt bei dieser Telefonielösung die datenschutzrechtliche Verantwortung?",
