@@ -50,11 +50,13 @@ from knowledge.policy import (
     Outcome,
     Topic,
     Verdict,
+    asked_vetoes,
     decide,
     may_reconsider,
     reconsider,
     same_answer,
     several,
+    switched,
 )
 from knowledge.reading import ASKING_MARKS, REFERRED_SENTENCE_WEIGHT, focus
 from knowledge.reading import asking as asking_sentences
@@ -353,7 +355,12 @@ class KnowledgeBase:
         # sentence that asks what the notice lacks ("… And how long is it kept?").
         if outcome.verdict == Verdict.NOT_COVERED and self._asks_uncovered(index, question):
             return outcome
-        return reconsider(outcome, self.meaning.opinion(question))
+        settled = reconsider(outcome, self.meaning.opinion(question))
+        if switched(outcome, settled) and len(message_sentences(question)) > 1:
+            asked = self.meaning.opinion(" ".join(asking_sentences(question)))
+            if asked_vetoes(outcome, settled, asked):
+                return outcome
+        return settled
 
     @staticmethod
     def _without_conjunction(index: LocaleIndex, part: str) -> str:

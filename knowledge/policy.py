@@ -57,6 +57,12 @@ MEANING_CHOICE_LEAD = 0.01
 MEANING_SWITCH_RANGE = 0.2
 MEANING_SWITCH_LEAD = 0.1
 MEANING_SWITCH_SCORE = 0.6
+# The meaning reader reads a long message whole, scene included; the words
+# read what is asked. A switch in a message of several sentences stands only
+# if what is asked, read alone, does not prefer the words' answer by this much
+# ("Our calls and their duration go through the carrier now. What is shared
+# overall?" asks for the list: 0.78 against 0.54 for the call details).
+MEANING_ASKED_VETO = 0.1
 # "Not covered" for want of evidence (Refusal.WEAK: no topic the notice lacks
 # was asked, no specific word it lacks stands among everyday ones) is
 # answered when the meaning reader's best is the words' best passage too, two
@@ -277,6 +283,23 @@ def reconsider(outcome: Outcome, opinion: Opinion) -> Outcome:
         return outcome
     rest = [m for m in outcome.matches if m is not chosen]
     return Outcome(Verdict.ANSWER, outcome.locale, (chosen, *rest))
+
+
+def asked_vetoes(before: Outcome, after: Outcome, asked: Opinion) -> bool:
+    """Whether what is asked, read alone, clearly prefers the words' answer to the
+    passage ``reconsider`` moved it to (see MEANING_ASKED_VETO)."""
+    if not switched(before, after):
+        return False
+    words, meaning = _label(before.matches[0]), _label(after.matches[0])
+    return asked.score(words) - asked.score(meaning) >= MEANING_ASKED_VETO
+
+
+def switched(before: Outcome, after: Outcome) -> bool:
+    """Whether ``reconsider`` moved an answer to another passage."""
+    return (
+        before.verdict == after.verdict == Verdict.ANSWER
+        and before.matches[0] is not after.matches[0]
+    )
 
 
 def _label(match: Match) -> str:

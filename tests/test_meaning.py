@@ -28,6 +28,7 @@ from knowledge.policy import (
     MEANING_AGREE_LEAD,
     MEANING_AGREE_SCORE,
     MEANING_AGREE_WORDS,
+    MEANING_ASKED_VETO,
     MEANING_CHOICE_LEAD,
     MEANING_DOUBT_SCORE,
     MEANING_NOT_COVERED_LEAD,
@@ -35,8 +36,10 @@ from knowledge.policy import (
     MEANING_SWITCH_RANGE,
     MEANING_SWITCH_SCORE,
     Refusal,
+    asked_vetoes,
     may_reconsider,
     reconsider,
+    switched,
 )
 
 NOTICES = Path(__file__).resolve().parent.parent / "knowledge" / "notices"
@@ -299,6 +302,18 @@ def test_an_answer_moves_to_a_near_runner_up_the_meaning_reader_prefers() -> Non
     # The words put the list first on purpose ("anything else than my number?").
     ruled = Outcome(Verdict.ANSWER, "en-US", (_match("l2", 0.36), _match("l2.1", 0.62)))
     assert reconsider(ruled, _opinion(l2_1=0.8, l2=0.5)) is ruled
+
+
+def test_what_is_asked_read_alone_can_keep_the_words_answer() -> None:
+    """A long message is read whole by the encoder, scene included: a switch stands
+    only if the asking sentence alone does not clearly prefer the words' answer."""
+    before = Outcome(Verdict.ANSWER, "en-US", (_match("l2", 0.89), _match("l2.2", 0.85)))
+    after = reconsider(before, _opinion(l2_2=0.63, l2=0.52))
+    assert switched(before, after)
+    assert asked_vetoes(before, after, _opinion(l2=0.78, l2_2=0.78 - MEANING_ASKED_VETO - 0.01))
+    assert not asked_vetoes(before, after, _opinion(l2=0.6, l2_2=0.6 - MEANING_ASKED_VETO / 2))
+    assert not switched(before, before)
+    assert not asked_vetoes(before, before, _opinion(l2=0.9, l2_2=0.1))
 
 
 def test_an_unsure_answer_is_withdrawn_when_the_message_means_what_is_not_covered() -> None:
