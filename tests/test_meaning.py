@@ -13,6 +13,7 @@ from knowledge import KnowledgeBase, KnowledgeError, Match, Outcome, Passage, Pa
 from knowledge.loader import load_notice
 from knowledge.meaning import (
     MAX_CHARS,
+    MAX_CJK_CHARS,
     TOP_K,
     VECTORS_FILE,
     Example,
@@ -22,7 +23,7 @@ from knowledge.meaning import (
     digest,
     label_of,
     load_examples,
-    tail,
+    window,
 )
 from knowledge.policy import (
     MEANING_AGREE_LEAD,
@@ -70,13 +71,13 @@ def test_a_label_scores_the_mean_of_its_nearest_examples() -> None:
             "a2": [1, 0.2, 0],
             "a3": [1, 0.4, 0],
             "a4": [0, 0, 1],  # far from the message: not among a's TOP_K nearest
-            "b1": [0, 1, 0],
+            "b1": [0.2, 1, 0],
             "none1": [0.7, 0.7, 0],
             "message": [1, 0, 0],
         }
     )
     examples = [Example(t, "n#a") for t in ("a1", "a2", "a3", "a4")]
-    examples += [Example("b1", "n#b"), Example("none1", None)]
+    examples += [Example("b1", "n#b"), Example("none1", "n#none")]
     index = MeaningIndex(encoder, examples)
     opinion = index.opinion("message")
     assert TOP_K == 3
@@ -85,9 +86,10 @@ def test_a_label_scores_the_mean_of_its_nearest_examples() -> None:
     assert opinion.best == "n#a"
     assert opinion.score("n#a") == pytest.approx(expected_a, abs=1e-3)
     # A label with fewer examples than TOP_K scores the mean of those it has.
-    assert opinion.score("n#b") == pytest.approx(0.0, abs=1e-3)
-    assert opinion.score(None) == pytest.approx(vectors["message"] @ vectors["none1"], abs=1e-3)
-    assert [label for label, _ in opinion.ranked] == ["n#a", None, "n#b"]
+    assert opinion.score("n#b") == pytest.approx(vectors["message"] @ vectors["b1"], abs=1e-3)
+    assert opinion.score("n#b") > 0.1
+    assert opinion.score("n#none") == pytest.approx(vectors["message"] @ vectors["none1"], abs=1e-3)
+    assert [label for label, _ in opinion.ranked] == ["n#a", "n#none", "n#b"]
 
 
 def test_ties_keep_the_order_labels_were_first_seen() -> None:
@@ -97,22 +99,32 @@ def test_ties_keep_the_order_labels_were_first_seen() -> None:
 
 
 def test_lead_is_the_distance_to_the_best_other_label() -> None:
-    opinion = Opinion((("n#a", 0.7), (None, 0.65), ("n#b", 0.4)))
+    opinion = Opinion((("n#a", 0.7), ("n#none", 0.65), ("n#b", 0.4)))
     assert opinion.lead("n#a") == pytest.approx(0.05)
-    assert opinion.lead(None) == pytest.approx(-0.05)
+    assert opinion.lead("n#none") == pytest.approx(-0.05)
     assert opinion.lead("n#b") == pytest.approx(-0.3)
     assert opinion.score("n#missing") == 0.0
 
 
-def test_a_long_message_is_read_by_its_end_from_a_word() -> None:
+def test_a_long_message_is_read_up_to_what_it_asks_from_a_word() -> None:
     question = "Does the carrier get my number?"
     message = "I work in sales and we just moved to Teams. " * 20 + question
-    cut = tail(message)
+    cut = window(message)
     assert len(cut) <= MAX_CHARS
     assert cut.endswith(question)
     assert message.endswith(cut)
     assert cut[0] != " " and message[-len(cut) - 1] == " "
-    assert tail(question) == question
+    assert window(question) == question
+    # The scene after the question is not what is asked.
+    after = question + " I'm asking because our works council wants to know." * 5
+    assert window(after) == question
+    # Japanese takes about twice the tokens a character: half as many characters.
+    japanese = "会社の電話がTeamsに変わりました。" * 10 + "位置情報は通信事業者に送られますか？"
+    assert len(window(japanese)) <= MAX_CJK_CHARS < MAX_CHARS
+    assert window(japanese).endswith("位置情報は通信事業者に送られますか？")
+    # A message that asks nothing is read by its end.
+    statement = "Nobody told us anything about this at all. " * 10
+    assert statement.rstrip().endswith(window(statement))
 
 
 # -- stored vectors -------------------------------------------------------------
@@ -210,17 +222,30 @@ def test_examples_name_passages_and_none_for_what_is_not_covered(tmp_path: Path)
     examples = load_examples(load_notice(path), ["l2.3"])
     assert examples == [
         Example("where am I when I dial 911", label_of(SLUG, "l2.3")),
-        Example("how long is it kept?", None),
+        Example("how long is it kept?", label_of(SLUG, "none")),
     ]
 
 
-def test_every_shipped_locale_has_examples_of_every_passage_and_of_none(kb: KnowledgeBase) -> None:
-    for locale in kb.locales:
-        notice = kb.first_notice(locale)
-        keys = {p.key for p in kb.notice_passages(locale, notice.slug)}
-        examples = load_examples(notice, keys)
-        labels = {e.label for e in examples}
-        assert labels == {label_of(notice.slug, k) for k in keys} | {None}, locale
+def test_every_shipped_notice_has_examples_of_every_passage_and_of_none(
+    kb: KnowledgeBase,
+) -> None:
+    for (locale, slug), notice in kb.notices.items():
+        keys = {p.key for p in kb.notice_passages(locale, slug)}
+        labels = {e.label for e in load_examples(notice, keys)}
+        assert labels == {label_of(slug, k) for k in keys | {"none"}}, locale
+
+
+def test_every_translation_of_a_notice_has_the_same_passages(kb: KnowledgeBase) -> None:
+    """Labels are pooled across languages by key: a translation cut differently
+    would give one language's examples to another passage."""
+    shapes: dict[str, set[tuple[tuple[str, str, str | None], ...]]] = {}
+    for locale, slug in kb.notices:
+        shape = tuple(
+            (p.key, str(p.kind), p.parent and p.parent.split("#")[-1])
+            for p in sorted(kb.notice_passages(locale, slug), key=lambda p: p.order)
+        )
+        shapes.setdefault(slug, set()).add(shape)
+    assert all(len(found) == 1 for found in shapes.values()), shapes
 
 
 # -- the real encoder -------------------------------------------------------------
@@ -247,7 +272,8 @@ def test_the_encoder_reads_paraphrases_in_every_language(
 
 def test_what_the_notice_does_not_say_is_nearest_its_none_examples(kb: KnowledgeBase) -> None:
     assert kb.meaning is not None
-    assert kb.meaning.opinion("How many years does the carrier archive my call logs?").best is None
+    opinion = kb.meaning.opinion("How many years does the carrier archive my call logs?")
+    assert opinion.best == label_of(SLUG, "none")
 
 
 # -- policy -----------------------------------------------------------------------
@@ -268,9 +294,7 @@ def _match(key: str, score: float) -> Match:
 
 
 def _opinion(**scores: float) -> Opinion:
-    ranked = [
-        (None if k == "none" else label_of(SLUG, k.replace("_", ".")), s) for k, s in scores.items()
-    ]
+    ranked = [(label_of(SLUG, k.replace("_", ".")), s) for k, s in scores.items()]
     return Opinion(tuple(sorted(ranked, key=lambda r: -r[1])))
 
 
@@ -364,24 +388,51 @@ def test_messages_with_several_answers_are_not_reconsidered() -> None:
 # -- end to end -------------------------------------------------------------------
 
 # Messages of the tuning sets (tests/eval) that the words alone get wrong, one
-# for each way the meaning reader settles a doubt.
+# for each way the meaning reader settles a doubt: what the words say alone,
+# then with the meaning reader (verdict, top passage, refusal).
 SETTLED = [
-    # A "did you mean" (p2 or l2.2) answered.
+    # A "did you mean" (call details or the export) answered.
     (
         "Can the phone provider pull a copy of those records off the system for themselves?",
         "en-US",
-        "p2",
+        (Verdict.SUGGEST, "l2.2", None),
+        (Verdict.ANSWER, "p2", None),
     ),
     # An answer moved from an item (call details) to the list.
-    ("Che cosa finisce al gestore telefonico quando chiamo da Teams?", "it-IT", "l2"),
+    (
+        "Che cosa finisce al gestore telefonico quando chiamo da Teams?",
+        "it-IT",
+        (Verdict.ANSWER, "l2.2", None),
+        (Verdict.ANSWER, "l2", None),
+    ),
     # A "not covered" for want of evidence answered: both readings say p1.
     (
         "Wer trägt bei dieser Telefonielösung die datenschutzrechtliche Verantwortung?",
         "de-DE",
-        "p1",
+        (Verdict.NOT_COVERED, "p1", Refusal.WEAK),
+        (Verdict.ANSWER, "p1", None),
     ),
     # An unsure answer (call details) withdrawn: the police are not in the notice.
-    ("Le forze dell'ordine possono chiedere al gestore i miei tabulati?", "it-IT", None),
+    (
+        "Le forze dell'ordine possono chiedere al gestore i miei tabulati?",
+        "it-IT",
+        (Verdict.ANSWER, "l2.2", None),
+        (Verdict.NOT_COVERED, "l2.2", None),
+    ),
+]
+
+# The messages policy's comments name, where the meaning reader must leave the
+# words' outcome as it is (a threshold or a veto holds it).
+KEPT = [
+    ("Does the carrier know my blood type?", "en-US"),  # MEANING_CHOICE_SCORE
+    ("¿qué hay que explicar a la plantilla sobre esta función?", "es-ES"),  # SWITCH_SCORE
+    (
+        "Our calls and their duration go through the carrier now. What is shared overall?",
+        "en-US",
+    ),  # MEANING_ASKED_VETO
+    ("Who do my call records belong to?", "en-US"),  # MEANING_NOT_COVERED_LEAD
+    ("Does my phone company get my shoe size?", "en-US"),  # Refusal.LACKING_WORD
+    ("Is anything else shared apart from my SIP address?", "en-US"),  # a rule of the words
 ]
 
 
@@ -390,28 +441,38 @@ def words_only() -> KnowledgeBase:
     return KnowledgeBase.load(meaning=False)
 
 
-def _said(outcome: Outcome) -> tuple[Verdict, str | None]:
-    if outcome.verdict != Verdict.ANSWER:
-        return (
-            Verdict.NOT_COVERED if outcome.verdict == Verdict.NOT_COVERED else outcome.verdict,
-            None,
-        )
-    return outcome.verdict, outcome.matches[0].passage.key
+def _said(outcome: Outcome) -> tuple[Verdict, str | None, Refusal | None]:
+    top = outcome.matches[0].passage.key if outcome.matches else None
+    return outcome.verdict, top, outcome.refusal
 
 
-@pytest.mark.parametrize(("question", "locale", "key"), SETTLED)
+@pytest.mark.parametrize(("question", "locale", "words", "meaning"), SETTLED)
 def test_the_meaning_reader_settles_what_the_words_leave_in_doubt(
-    kb: KnowledgeBase, words_only: KnowledgeBase, question: str, locale: str, key: str | None
+    kb: KnowledgeBase,
+    words_only: KnowledgeBase,
+    question: str,
+    locale: str,
+    words: tuple[Verdict, str, Refusal | None],
+    meaning: tuple[Verdict, str, Refusal | None],
 ) -> None:
-    expected = (Verdict.ANSWER, key) if key else (Verdict.NOT_COVERED, None)
-    assert _said(words_only.ask(question, locale)) != expected
-    assert _said(kb.ask(question, locale)) == expected
+    assert _said(words_only.ask(question, locale)) == words
+    assert _said(kb.ask(question, locale)) == meaning
 
 
-def test_without_the_meaning_reader_the_words_decide_alone() -> None:
-    words_only = KnowledgeBase.load(meaning=False)
-    assert words_only.meaning is None
-    assert (
-        words_only.ask("Wo ist mein Standort, wenn ich 112 wähle?", "de-DE").verdict
-        == Verdict.ANSWER
-    )
+@pytest.mark.parametrize(("question", "locale"), KEPT)
+def test_the_meaning_reader_leaves_these_to_the_words(
+    kb: KnowledgeBase, words_only: KnowledgeBase, question: str, locale: str
+) -> None:
+    assert _said(kb.ask(question, locale)) == _said(words_only.ask(question, locale))
+
+
+def test_without_the_meaning_reader_no_encoder_is_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> None:
+        raise AssertionError("the encoder was loaded")
+
+    monkeypatch.setattr("knowledge.base.load_encoder", refuse)
+    words = KnowledgeBase.load(meaning=False)
+    assert words.meaning is None
+    assert words.ask("Wo ist mein Standort, wenn ich 112 wähle?", "de-DE").verdict == Verdict.ANSWER
