@@ -21,7 +21,7 @@ from knowledge.evaluation import evaluate, format_report, load_questions
 from knowledge.frequency import write_list
 from knowledge.lexicon import Analyzer, load_analyzers
 from knowledge.loader import load_notice, notice_paths
-from knowledge.meaning import NOT_COVERED, VECTORS_FILE, VectorStore, digest, load_examples
+from knowledge.meaning import VECTORS_FILE, VectorStore, build_examples, digest, encoder_name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return check(args.notices)
     try:
-        kb = KnowledgeBase.load(args.notices, meaning=not args.words_only)
+        kb = KnowledgeBase.load(
+            args.notices,
+            meaning=not args.words_only,
+            # Refreshing the vectors must not need the file it replaces.
+            stored_vectors=args.command != "vectors",
+        )
     except KnowledgeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -121,19 +126,32 @@ def check(notices: Path) -> int:
     if not paths:
         problems.append(f"{notices}: no notices found (expected <locale>/<slug>.md files)")
     count = 0
+    examples: list[str] = []
     for path in paths:
         try:
             notice = load_notice(path)
             passages = chunk(notice)
             count += len(passages)
-            load_alternatives(notice)
-            load_examples(notice, [p.key for p in passages])
+            alternatives = load_alternatives(notice)
+            examples += [
+                e.text
+                for e in build_examples(
+                    [notice], {(notice.locale, notice.slug): passages}, alternatives
+                )
+            ]
             if analyzers and notice.locale.split("-")[0] not in analyzers:
                 print(f"warning: {path}: no lexicon for {notice.locale}; matching on plain words")
         except KnowledgeError as exc:
             problems.append(str(exc))
     try:
-        VectorStore.read(notices / VECTORS_FILE)
+        stored = VectorStore.read(notices / VECTORS_FILE).vectors
+        name = encoder_name()
+        missing = {text for text in examples if digest(name, text) not in stored}
+        if missing:
+            print(
+                f"warning: {notices / VECTORS_FILE}: no vector for {len(missing)} examples, "
+                "which start-up will encode; run `python -m knowledge vectors`"
+            )
     except KnowledgeError as exc:
         problems.append(str(exc))
     for problem in problems:
@@ -163,8 +181,7 @@ def show_matches(kb: KnowledgeBase, question: str, client_locale: str | None, to
     if kb.meaning is not None:
         opinion = kb.meaning.opinion(question)
         ranked = ", ".join(
-            f"{(label or NOT_COVERED).split('#')[-1]} {score:.3f}"
-            for label, score in opinion.ranked[:top]
+            f"{label.split('#')[-1]} {score:.3f}" for label, score in opinion.ranked[:top]
         )
         print(f"  meaning: {ranked}")
     return 0

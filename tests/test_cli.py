@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from knowledge import KnowledgeBase
 from knowledge.cli import main
-from knowledge.meaning import VECTORS_FILE, VectorStore
+from knowledge.meaning import VECTORS_FILE, VectorStore, digest
 
 EVAL = Path(__file__).resolve().parent / "eval"
 
@@ -94,19 +95,25 @@ def test_the_shipped_evaluation_sets_load() -> None:
     assert any(q.client_locale is None for q in probe)
 
 
-def _copy_notices(tmp_path: Path) -> Path:
-    shipped = Path(__file__).resolve().parent.parent / "knowledge" / "notices"
-    for path in shipped.glob("*/*"):
+SHIPPED = Path(__file__).resolve().parent.parent / "knowledge" / "notices"
+
+
+def _copy_notices(tmp_path: Path, *locales: str) -> Path:
+    """The shipped notices of ``locales`` (all when none is named), vectors included."""
+    for path in SHIPPED.glob("*/*"):
+        if locales and path.parent.name not in locales:
+            continue
         target = tmp_path / path.parent.name / path.name
         target.parent.mkdir(exist_ok=True)
         target.write_bytes(path.read_bytes())
+    (tmp_path / VECTORS_FILE).write_bytes((SHIPPED / VECTORS_FILE).read_bytes())
     return tmp_path
 
 
 def test_check_names_a_broken_examples_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    notices = _copy_notices(tmp_path)
+    notices = _copy_notices(tmp_path, "it-IT")
     (notices / "it-IT" / "operator-connect-privacy.examples.yaml").write_text(
         "l7:\n  - che cosa?\n", encoding="utf-8"
     )
@@ -119,16 +126,36 @@ def test_check_names_a_broken_examples_file(
 def test_vectors_stores_exactly_the_current_examples(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    notices = _copy_notices(tmp_path)
+    notices = _copy_notices(tmp_path, "en-US")
     examples = notices / "en-US" / "operator-connect-privacy.examples.yaml"
+    removed = yaml.safe_load(examples.read_text(encoding="utf-8"))["l2.3"][0]
     examples.write_text("l2.3:\n  - where am I when I dial 911?\n", encoding="utf-8")
+    assert main(["--notices", str(notices), "check"]) == 0
+    assert "no vector for 1 examples" in capsys.readouterr().out
+
     assert main(["--notices", str(notices), "vectors"]) == 0
-    out = capsys.readouterr().out
-    stored = VectorStore.read(notices / VECTORS_FILE)
+    stored = VectorStore.read(notices / VECTORS_FILE).vectors
     kb = KnowledgeBase.load(notices)
     assert kb.meaning is not None and kb.meaning.encoded_at_start == 0
-    assert len(stored.vectors) == len({e.text for e in kb.meaning.examples})
-    assert f"{len(stored.vectors)} vectors" in out
+    name = kb.meaning.encoder.name
+    assert set(stored) == {digest(name, e.text) for e in kb.meaning.examples}
+    assert digest(name, "where am I when I dial 911?") in stored
+    assert digest(name, removed) not in stored
+    assert f"{len(stored)} vectors" in capsys.readouterr().out
+    assert main(["--notices", str(notices), "check"]) == 0
+    assert "no vector" not in capsys.readouterr().out
+
+
+def test_a_broken_vectors_file_is_named_by_check_and_replaced_by_vectors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notices = _copy_notices(tmp_path, "de-DE")
+    (notices / VECTORS_FILE).write_bytes(b"garbage")
+    assert main(["--notices", str(notices), "check"]) == 1
+    assert f"{VECTORS_FILE}: not a vectors file" in capsys.readouterr().err
+    assert main(["--notices", str(notices), "vectors"]) == 0
+    assert main(["--notices", str(notices), "check"]) == 0
+    assert KnowledgeBase.load(notices).meaning.encoded_at_start == 0  # type: ignore[union-attr]
 
 
 def test_ask_shows_the_meaning_readers_opinion_unless_words_only(
