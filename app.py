@@ -25,7 +25,7 @@ def main() -> int:
     )
     try:
         # Loaded once, before any worker is forked: the workers share it.
-        knowledge_base = KnowledgeBase.load(settings.notices_dir)
+        knowledge_base = KnowledgeBase.load(settings.notices_dir, meaning=settings.meaning_reader)
         # Checked here too (create_app does), so that it stops the start before any fork.
         knowledge_base.require_locale(settings.default_locale)
     except KnowledgeError as exc:

@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, default=Path("teams-app.zip"))
     args = parser.parse_args(argv)
-    kb = KnowledgeBase.load()
+    kb = KnowledgeBase.load(meaning=False)  # only the privacy link is read
     privacy = kb.first_notice(kb.resolve_locale("en-US", "en-US")).privacy_link.url
     try:
         settings = PackageSettings.from_env(os.environ, privacy)

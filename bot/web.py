@@ -54,7 +54,7 @@ def create_app(
     """Build the application; with no settings, they come from ``Settings.from_env(os.environ)``."""
     settings = settings or Settings.from_env(os.environ)
     if knowledge_base is None:
-        knowledge_base = KnowledgeBase.load(settings.notices_dir)
+        knowledge_base = KnowledgeBase.load(settings.notices_dir, meaning=settings.meaning_reader)
     knowledge_base.require_locale(settings.default_locale)  # an unknown one stops the start
     metrics = Metrics(settings.metrics_dir if settings.workers > 1 else None)
     # The worker's one Redis client (REDIS_URL), for the widget's limit and the votes.

@@ -50,6 +50,7 @@ def test_bot_framework_names() -> None:
         ({"MicrosoftAppType": "Other"}, "MicrosoftAppType must be one of"),
         ({"MicrosoftAppId": "x", "MicrosoftAppType": "SingleTenant"}, "needs MicrosoftAppTenantId"),
         ({"LOG_QUESTIONS": "maybe"}, "LOG_QUESTIONS must be true or false"),
+        ({"MEANING_READER": "sometimes"}, "MEANING_READER must be true or false"),
         ({"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of .*DEBUG.*'verbose'"),
         ({"VOTE_SIGNING_KEY": "short"}, "VOTE_SIGNING_KEY must be at least 16 characters, not 5"),
         ({"WORKERS": "0"}, "WORKERS must be between 1 and 64"),
@@ -92,3 +93,10 @@ def test_log_level_is_a_logging_level_name() -> None:
     assert Settings.from_env({}).log_level == "INFO"
     assert Settings.from_env({"LOG_LEVEL": " debug "}).log_level == "DEBUG"
     assert Settings.from_env({"LOG_LEVEL": "Warning"}).log_level == "WARNING"
+
+
+def test_the_meaning_reader_is_on_unless_switched_off() -> None:
+    assert Settings.from_env({}).meaning_reader
+    assert Settings.from_env({"MEANING_READER": "  "}).meaning_reader
+    assert not Settings.from_env({"MEANING_READER": "off"}).meaning_reader
+    assert Settings.from_env({"MEANING_READER": "on"}).meaning_reader

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.botframework.delivery import UnsafeServiceUrl, service_url
 from bot.settings import Settings
-from bot.web import create_app
+from bot.web import KNOWLEDGE, create_app
 from knowledge import KnowledgeBase
 from tests.conftest import shown
 
@@ -217,3 +217,14 @@ def test_start_up_objects_are_frozen_out_of_the_collectors_reach() -> None:
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+async def test_with_the_meaning_reader_off_the_bot_answers_with_the_words_alone(
+    serve,  # type: ignore[no-untyped-def]
+) -> None:
+    app = create_app(Settings.from_env({"MEANING_READER": "off"}))
+    assert app[KNOWLEDGE].meaning is None
+    url = await serve(app)
+    status, body = await post(str(url), activity("Can the phone company download my call records?"))
+    assert status == 200
+    assert "export and download" in shown(body["activities"][0])
