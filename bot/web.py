@@ -11,9 +11,11 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
+from threadpoolctl import threadpool_limits
 
 from bot import botframework, widget
 from bot.botframework import Problem
@@ -78,6 +80,7 @@ def create_app(
     app[METRICS] = metrics
     app[REDIS] = redis
     app.cleanup_ctx.append(redis.lifespan)
+    app.cleanup_ctx.append(one_blas_thread)
     app[BOT] = bot
     botframework.setup(app, settings, bot)
     widget.setup(app, settings, bot)
@@ -85,6 +88,19 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
     return app
+
+
+async def one_blas_thread(app: web.Application) -> AsyncIterator[None]:
+    """numpy's BLAS keeps to one thread while the app serves (set back after).
+
+    A worker is one asyncio loop per core; the meaning reader's matrix products
+    spread over both cores made two workers' encodings 15 to 35 times slower,
+    and even alone the idle BLAS thread, woken at each product, spun for as
+    much CPU again as the work. Set once here rather than around each product,
+    where it would be woken each time it is set back.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -10,6 +10,8 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from aiohttp.test_utils import TestServer
+from threadpoolctl import threadpool_info
 
 from bot.botframework.delivery import UnsafeServiceUrl, service_url
 from bot.settings import Settings
@@ -228,3 +230,18 @@ async def test_with_the_meaning_reader_off_the_bot_answers_with_the_words_alone(
     status, body = await post(str(url), activity("Can the phone company download my call records?"))
     assert status == 200
     assert "export and download" in shown(body["activities"][0])
+
+
+def _blas_threads() -> set[int]:
+    return {int(lib["num_threads"]) for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+
+async def test_blas_keeps_to_one_thread_while_the_app_serves(kb: KnowledgeBase) -> None:
+    before = _blas_threads()
+    server = TestServer(create_app(Settings.from_env({}), kb), host="127.0.0.1")
+    await server.start_server()
+    try:
+        assert _blas_threads() == {1}
+    finally:
+        await server.close()
+    assert _blas_threads() == before
