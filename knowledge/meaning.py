@@ -26,7 +26,6 @@ that opinion may settle what the lexicon left in doubt; this room only measures.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -42,11 +41,9 @@ from knowledge.reading import asking
 from knowledge.text import has_cjk
 from knowledge.yamlfile import load_yaml
 
-log = logging.getLogger(__name__)
-
 EXAMPLES_SUFFIX = ".examples.yaml"
 # The examples' vectors, computed once by `python -m knowledge vectors` and
-# shipped: encoding two thousand examples at every start would take seconds.
+# shipped: encoding the 3,299 examples at every start would take about 3 s.
 # Vectors are looked up by a digest of the encoder and the text, so an example
 # added without refreshing the file is encoded at start-up (and logged).
 VECTORS_FILE = "meaning-vectors.npz"
