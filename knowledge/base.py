@@ -207,12 +207,13 @@ class KnowledgeBase:
         """The notices of ``notices_dir`` (None: the shipped ones) with their lexicons,
         and the meaning reader's second opinion unless ``meaning`` is False (its
         examples' vectors read from VECTORS_FILE, unless ``stored_vectors`` is False)."""
-        notices = load_notices(notices_dir or DEFAULT_NOTICES)
+        folder = notices_dir or DEFAULT_NOTICES
+        notices = load_notices(folder)
         analyzers = load_analyzers(lexicon_dir)
         alternatives: dict[str, list[str]] = {}
         for notice in notices:
             alternatives.update(load_alternatives(notice))
-        vectors_path = (notices_dir or DEFAULT_NOTICES) / VECTORS_FILE
+        vectors_path = folder / VECTORS_FILE
         vectors = VectorStore.read(vectors_path) if meaning and stored_vectors else None
         kb = cls(
             notices,

@@ -146,12 +146,10 @@ class VectorStore:
     def embed(self, encoder: Encoder, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """The vectors of ``texts``: stored ones, and the others encoded (and kept)."""
         keys = [digest(encoder.name, t) for t in texts]
-        pairs = zip(texts, keys, strict=True)
-        missing = list(dict.fromkeys(t for t, k in pairs if k not in self.vectors))
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}
         if missing:
-            fresh = encoder.encode(missing).astype(STORED).astype(np.float32)
-            for text, vector in zip(missing, fresh, strict=True):
-                self.vectors[digest(encoder.name, text)] = vector
+            fresh = encoder.encode(list(missing.values())).astype(STORED).astype(np.float32)
+            self.vectors.update(zip(missing, fresh, strict=True))
         return np.stack([self.vectors[k] for k in keys])
 
 
@@ -215,9 +213,9 @@ class MeaningIndex:
             k = min(TOP_K, own.size)
             nearest = np.partition(own, own.size - k)[own.size - k :]
             scores.append((label, round(float(nearest.mean()), 6)))
-        # Deterministic: by score, then by the order the labels were first seen.
-        order = {label: i for i, label in enumerate(self.labels)}
-        scores.sort(key=lambda s: (-s[1], order[s[0]]))
+        # Deterministic: by score; the sort is stable, so ties keep the order
+        # the labels were first seen in (self._rows is in that order).
+        scores.sort(key=lambda s: -s[1])
         return Opinion(tuple(scores))
 
 
