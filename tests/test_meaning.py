@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from knowledge import KnowledgeBase, KnowledgeError, Match, Outcome, Passage, PassageKind, Verdict
+from knowledge import KnowledgeBase, KnowledgeError, Match, Outcome, PassageKind, Verdict
 from knowledge.loader import load_notice
 from knowledge.meaning import (
     MAX_CHARS,
@@ -42,6 +42,7 @@ from knowledge.policy import (
     reconsider,
     switched,
 )
+from tests.matches import match
 
 NOTICES = Path(__file__).resolve().parent.parent / "knowledge" / "notices"
 SLUG = "operator-connect-privacy"
@@ -280,17 +281,7 @@ def test_what_the_notice_does_not_say_is_nearest_its_none_examples(kb: Knowledge
 
 
 def _match(key: str, score: float) -> Match:
-    passage = Passage(
-        id=f"en-US/{SLUG}#{key}",
-        key=key,
-        locale="en-US",
-        notice=SLUG,
-        section="",
-        kind=PassageKind.PARAGRAPH,
-        text=key,
-        order=0,
-    )
-    return Match(passage, score, coverage=1.0)
+    return match(key, score, notice=SLUG, kind=PassageKind.PARAGRAPH)
 
 
 def _opinion(**scores: float) -> Opinion:

@@ -11,9 +11,10 @@ import pytest
 from knowledge import KnowledgeBase, KnowledgeError, Verdict
 from knowledge.base import DEFAULT_LEXICON, load_stand_ins
 from knowledge.lexicon import Analyzer, load_analyzers
-from knowledge.model import Match, Passage, PassageKind
+from knowledge.model import PassageKind
 from knowledge.policy import Evidence, Topic, decide
 from knowledge.reading import questions, sentences
+from tests.matches import match
 
 
 def answered(kb: KnowledgeBase, question: str, locale: str) -> str | None:
@@ -155,40 +156,25 @@ def test_a_whole_reading_that_only_scrapes_ahead_is_checked_by_the_others(
     assert answered(kb, question, locale) == key
 
 
-def _match(key: str, score: float, kind: PassageKind = PassageKind.ITEM, parent: str = "") -> Match:
-    passage = Passage(
-        id=f"en-US/n#{key}",
-        key=key,
-        locale="en-US",
-        notice="n",
-        section="",
-        kind=kind,
-        text=key,
-        order=0,
-        parent=f"en-US/n#{parent}" if parent else None,
-    )
-    return Match(passage, score, coverage=score)
-
-
 def test_a_list_and_its_own_items_are_one_answer_for_everyday_words_too() -> None:
     """ "Che dati vengono girati al gestore?" names only everyday concepts: the
     list leads its own items, which are no rival choices to it."""
     matches = [
-        _match("l2", 0.88, PassageKind.LIST),
-        _match("l2.2", 0.87, parent="l2"),
-        _match("l2.3", 0.87, parent="l2"),
+        match("l2", 0.88, kind=PassageKind.LIST),
+        match("l2.2", 0.87, parent="l2"),
+        match("l2.3", 0.87, parent="l2"),
     ]
     evidence = Evidence(topic=Topic.GENERIC, asks_uncovered=False, specific_unknown=False)
     outcome = decide("en-US", matches, evidence)
     assert outcome.verdict == Verdict.ANSWER and outcome.best is not None
     assert outcome.best.key == "l2"
-    rival = [matches[0], _match("l1.2", 0.87)]
+    rival = [matches[0], match("l1.2", 0.87)]
     assert decide("en-US", rival, evidence).verdict == Verdict.SUGGEST
     # A list too weak to answer alone stays in doubt with its items.
     weak = [
-        _match("l2", 0.42, PassageKind.LIST),
-        _match("l2.2", 0.41, parent="l2"),
-        _match("l2.3", 0.41, parent="l2"),
+        match("l2", 0.42, kind=PassageKind.LIST),
+        match("l2.2", 0.41, parent="l2"),
+        match("l2.3", 0.41, parent="l2"),
     ]
     assert decide("en-US", weak, evidence).verdict == Verdict.SUGGEST
 
